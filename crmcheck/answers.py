@@ -1,0 +1,334 @@
+"""The answers-file format: who was interviewed, about which processes, and what they said.
+
+An answers file is plain data in, plain data out: it is how assessments move between machines
+(``answers import`` / ``answers export``) and how ``crmcheck score`` works without a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from crmcheck.errors import AnswersError
+from crmcheck.located import Loc, Source, load_yaml, parse_yaml, validate
+from crmcheck.questionnaire import PROGRAMME, Questionnaire
+
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+DONT_KNOW = "dont_know"
+NA = "na"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ProcessEntry(_Model):
+    """A process in scope: a catalogue id, or a custom process with a name."""
+
+    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text | None = None
+    importance: int | None = Field(None, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _id_or_name(self) -> ProcessEntry:
+        if self.id is None and self.name is None:
+            raise ValueError("a process needs an 'id' (from the catalogue) or a 'name' (custom)")
+        return self
+
+
+class AnswerEntry(_Model):
+    """One answer in its long form."""
+
+    level: int | None = Field(None, ge=0)
+    answer: Literal["dont_know", "na"] | None = None
+    reason: Text | None = None
+    note: Text | None = None
+    at: dt.datetime | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AnswerEntry:
+        if (self.level is None) == (self.answer is None):
+            raise ValueError("give either 'level' or 'answer' (dont_know or na), not both or neither")
+        if self.reason is not None and self.answer != NA:
+            raise ValueError("'reason' goes with 'answer: na'")
+        return self
+
+
+AnswerValue = Annotated[int, Field(ge=0)] | Literal["dont_know", "na"] | AnswerEntry
+
+
+class RespondentEntry(_Model):
+    """A person interviewed, and what they answered, grouped by process."""
+
+    name: Text
+    role: Text
+    department: Text
+    interviewer: Text | None = None
+    answers: dict[str, dict[str, AnswerValue]] = Field(default_factory=dict)
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _no_empty_groups(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: ({} if v is None else v) for k, v in value.items()}
+        return value
+
+
+class AnswersFile(_Model):
+    """The whole answers file."""
+
+    client: Text
+    label: Text = Field(description="Assessment label, e.g. 2026-Q4.")
+    date: dt.date
+    questionnaire: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*@\S+$", description="id@version")
+    processes: list[str | ProcessEntry] = Field(min_length=1)
+    respondents: list[RespondentEntry] = Field(min_length=1)
+    targets: dict[str, float] | None = None
+
+
+# ---------------------------------------------------------------- the core data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A respondent's answer to one question instance."""
+
+    level: int | None = None  # None for dont_know / na
+    kind: Literal["level", "dont_know", "na"] = "level"
+    reason: str | None = None
+    note: str | None = None
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True)
+class ScopedProcess:
+    """A process in scope for an assessment."""
+
+    id: str
+    title: str
+    importance: int
+    custom: bool = False
+
+
+@dataclass
+class Respondent:
+    """A person interviewed, with answers keyed by (process id or 'programme', question id)."""
+
+    name: str
+    role: str
+    department: str
+    interviewer: str | None = None
+    answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
+
+
+@dataclass
+class Assessment:
+    """Everything needed to score: the scope, the respondents and what they said."""
+
+    client: str
+    label: str
+    date: dt.date
+    questionnaire_ref: str
+    processes: list[ScopedProcess]
+    respondents: list[Respondent]
+    targets: dict[str, float] = field(default_factory=dict)
+
+
+def slugify(name: str) -> str:
+    """Turn a custom process name into an id: 'Dealer onboarding' -> 'dealer-onboarding'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "process"
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_answers(path: Path | str, questionnaire: Questionnaire) -> Assessment:
+    """Load an answers file and check it against its questionnaire."""
+    try:
+        source = load_yaml(path)
+    except ValueError as exc:
+        raise AnswersError([str(exc)]) from None
+    return answers_from_source(source, questionnaire)
+
+
+def parse_answers(text: str, questionnaire: Questionnaire, name: str = "<answers>") -> Assessment:
+    """Parse answers YAML text and check it against its questionnaire."""
+    try:
+        source = parse_yaml(text, name)
+    except ValueError as exc:
+        raise AnswersError([str(exc)]) from None
+    return answers_from_source(source, questionnaire)
+
+
+def read_questionnaire_ref(path: Path | str) -> str | None:
+    """Return the ``questionnaire:`` reference of an answers file, if it has a readable one."""
+    try:
+        source = load_yaml(path)
+    except ValueError as exc:
+        raise AnswersError([str(exc)]) from None
+    ref = source.data.get("questionnaire")
+    return ref if isinstance(ref, str) else None
+
+
+def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
+    """Validate a parsed answers file and resolve it against the questionnaire."""
+    model = validate(AnswersFile, source, AnswersError)
+    problems: list[str] = []
+
+    def bad(loc: Loc, message: str) -> None:
+        problems.append(source.problem(loc, message))
+
+    if model.questionnaire != q.ref:
+        bad(("questionnaire",), f"this file was answered with '{model.questionnaire}', "
+            f"but the questionnaire given is '{q.ref}'; pass the matching one with --questionnaire")
+
+    scoped: list[ScopedProcess] = []
+    for i, entry in enumerate(model.processes):
+        e = ProcessEntry(id=entry) if isinstance(entry, str) else entry
+        if e.id is not None and e.name is None:
+            proc = q.process(e.id)
+            if proc is None:
+                ids = ", ".join(p.id for p in q.processes)
+                bad(("processes", i), f"unknown process '{e.id}'; use a catalogue id ({ids}) "
+                    "or give a custom process a 'name'")
+                continue
+            scoped.append(ScopedProcess(proc.id, proc.title, e.importance or proc.importance))
+        else:
+            assert e.name is not None
+            pid = e.id or slugify(e.name)
+            catalogue = q.process(pid)
+            if catalogue is not None and e.id is not None:
+                scoped.append(ScopedProcess(pid, e.name, e.importance or catalogue.importance))
+            else:
+                if pid == PROGRAMME:
+                    bad(("processes", i), f"'{PROGRAMME}' is reserved; choose another name")
+                    continue
+                scoped.append(ScopedProcess(pid, e.name, e.importance or 3, custom=catalogue is None))
+    seen: set[str] = set()
+    for i, sp in enumerate(scoped):
+        if sp.id in seen:
+            bad(("processes", i), f"process '{sp.id}' is listed twice")
+        seen.add(sp.id)
+
+    valid_groups = {sp.id: {it.question.id: it for it in q.process_items(sp.id if not sp.custom else "")}
+                    for sp in scoped}
+    valid_groups[PROGRAMME] = {it.question.id: it for it in q.programme_items()}
+
+    respondents: list[Respondent] = []
+    for r_i, r in enumerate(model.respondents):
+        resp = Respondent(r.name, r.role, r.department, r.interviewer)
+        for group, answers in r.answers.items():
+            gloc: Loc = ("respondents", r_i, "answers", group)
+            if group not in valid_groups:
+                bad(gloc, f"'{group}' is not a process in scope; expected one of "
+                    f"{sorted(valid_groups)}")
+                continue
+            items = valid_groups[group]
+            for qid, raw in answers.items():
+                aloc: Loc = (*gloc, qid)
+                item = items.get(qid)
+                if item is None:
+                    bad(aloc, f"no question '{qid}' is asked for '{group}'")
+                    continue
+                ans = _to_answer(raw)
+                qu = item.question
+                scale = q.scale_of(qu)
+                if ans.kind == "level" and ans.level not in {lv.value for lv in scale.levels}:
+                    bad(aloc, f"expected a level of scale '{qu.scale}' "
+                        f"({', '.join(str(lv.value) for lv in scale.levels)}), dont_know or na, got {ans.level}")
+                    continue
+                if ans.kind == NA and not qu.allow_na:
+                    bad(aloc, f"question '{qid}' does not allow 'na'; give a level or dont_know")
+                    continue
+                if ans.kind == DONT_KNOW and not qu.allow_dont_know:
+                    bad(aloc, f"question '{qid}' does not allow 'dont_know'; give a level")
+                    continue
+                resp.answers[(group, qid)] = ans
+        respondents.append(resp)
+    names = [r.name for r in respondents]
+    for i, n in enumerate(names):
+        if names.index(n) != i:
+            bad(("respondents", i, "name"), f"respondent '{n}' appears twice; merge their answers")
+
+    targets = dict(model.targets or {})
+    known_targets = {"index"} | {c.id for c in q.criteria} | {s.id for s in q.sins}
+    for key, value in targets.items():
+        if key not in known_targets:
+            bad(("targets", key), f"unknown target '{key}'; expected index, a criterion or a sin id")
+        elif not 0 <= value <= 100:
+            bad(("targets", key), f"expected a score between 0 and 100, got {value:g}")
+
+    if problems:
+        raise AnswersError(problems)
+    return Assessment(model.client, model.label, model.date, model.questionnaire, scoped, respondents, targets)
+
+
+def _to_answer(raw: int | str | AnswerEntry) -> Answer:
+    if isinstance(raw, AnswerEntry):
+        if raw.level is not None:
+            return Answer(level=raw.level, note=raw.note, at=raw.at)
+        assert raw.answer is not None
+        return Answer(kind=raw.answer, reason=raw.reason, note=raw.note, at=raw.at)
+    if isinstance(raw, int):
+        return Answer(level=raw)
+    return Answer(kind=raw)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- writing
+
+
+def to_data(a: Assessment) -> dict[str, Any]:
+    """Return an assessment as answers-file data (the inverse of loading)."""
+    processes: list[Any] = []
+    for sp in a.processes:
+        if sp.custom:
+            processes.append({"name": sp.title, "id": sp.id, "importance": sp.importance})
+        else:
+            processes.append({"id": sp.id, "importance": sp.importance})
+    respondents = []
+    for r in a.respondents:
+        grouped: dict[str, dict[str, Any]] = {}
+        for (group, qid), ans in r.answers.items():
+            grouped.setdefault(group, {})[qid] = _answer_data(ans)
+        entry: dict[str, Any] = {"name": r.name, "role": r.role, "department": r.department}
+        if r.interviewer:
+            entry["interviewer"] = r.interviewer
+        entry["answers"] = grouped
+        respondents.append(entry)
+    data: dict[str, Any] = {
+        "client": a.client,
+        "label": a.label,
+        "date": a.date,
+        "questionnaire": a.questionnaire_ref,
+        "processes": processes,
+        "respondents": respondents,
+    }
+    if a.targets:
+        data["targets"] = dict(a.targets)
+    return data
+
+
+def _answer_data(ans: Answer) -> Any:
+    if ans.note is None and ans.reason is None and ans.at is None:
+        return ans.level if ans.kind == "level" else ans.kind
+    out: dict[str, Any] = {"level": ans.level} if ans.kind == "level" else {"answer": ans.kind}
+    if ans.reason is not None:
+        out["reason"] = ans.reason
+    if ans.note is not None:
+        out["note"] = ans.note
+    if ans.at is not None:
+        out["at"] = ans.at
+    return out
+
+
+def dump_answers(a: Assessment) -> str:
+    """Return an assessment as answers-file YAML text."""
+    return yaml.safe_dump(to_data(a), sort_keys=False, allow_unicode=True, width=100)

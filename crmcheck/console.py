@@ -1,0 +1,185 @@
+"""Terminal presentation with rich: the scorecard, outlines, errors. Only this module imports rich."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from crmcheck.plan import ActionPlan
+from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.scoring import Scorecard
+
+VERDICT_STYLE = {"Go": "bold green", "Conditional": "bold yellow", "No-go": "bold red"}
+RISK_STYLE = {"low": "green", "medium": "yellow", "high": "red"}
+
+
+def make_console(*, no_color: bool = False, stderr: bool = False, file: IO[str] | None = None) -> Console:
+    """Return a console that honours --no-color, NO_COLOR and COLUMNS."""
+    width = os.environ.get("COLUMNS")
+    return Console(
+        file=file or (sys.stderr if stderr else sys.stdout),
+        no_color=no_color or "NO_COLOR" in os.environ,
+        highlight=False,
+        width=int(width) if width and width.isdigit() else None,
+        soft_wrap=False,
+    )
+
+
+def score_style(value: float | None) -> str:
+    """Return a colour for a 0-100 score."""
+    if value is None:
+        return "dim"
+    if value >= 75:
+        return "green"
+    if value >= 50:
+        return "yellow"
+    return "red"
+
+
+def fmt(value: float | None) -> str:
+    """Format a 0-100 score, or a dash when not assessed."""
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _cell(value: float | None) -> Text:
+    return Text(fmt(value), style=score_style(value))
+
+
+def _short(q: Questionnaire, title: str) -> str:
+    return {"Documented procedures": "Procedures", "Departmental interfaces": "Interfaces"}.get(title, title)
+
+
+def scorecard_renderable(q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5) -> Group:
+    """Build the rich scorecard: headline, processes × criteria, sins, findings, first actions."""
+    parts: list[Any] = []
+    head = Text()
+    head.append(f"{card.client} · {card.label}", style="bold")
+    head.append(f"   {card.questionnaire} · {card.date.isoformat()}\n", style="dim")
+    head.append("Readiness index ")
+    head.append(f"{card.index:.1f}", style=f"bold {score_style(card.index)}")
+    head.append(f" / 100  ({card.band})   Verdict ")
+    head.append(card.verdict, style=VERDICT_STYLE[card.verdict])
+    head.append(f"   Completeness {card.completeness:.0%}")
+    parts.append(Panel(head, expand=False))
+
+    crit = Table(title="Processes × criteria", title_justify="left", show_lines=False)
+    crit.add_column("Process")
+    crit.add_column("Imp.", justify="right")
+    for c in q.criteria:
+        crit.add_column(_short(q, c.title), justify="right")
+    crit.add_column("Score", justify="right", style="bold")
+    for p in card.processes:
+        title = p.title + (" *" if p.custom else "")
+        crit.add_row(title, str(p.importance), *[_cell(p.criteria[c.id]) for c in q.criteria], _cell(p.score))
+    crit.add_row(Text("All processes", style="bold"), "", *[_cell(card.criteria[c.id]) for c in q.criteria],
+                  _cell(card.sections["processes"]), end_section=True)
+    parts.append(crit)
+
+    sins = Table(title="Seven deadly sins — risk", title_justify="left")
+    sins.add_column("#", justify="right")
+    sins.add_column("Sin")
+    sins.add_column("Score", justify="right")
+    sins.add_column("Risk")
+    for n, s in enumerate(card.sins, start=1):
+        level = Text(s.level or "not assessed", style=RISK_STYLE.get(s.level or "", "dim"))
+        sins.add_row(str(n), s.title, _cell(s.score), level)
+    parts.append(sins)
+
+    if card.blockers:
+        t = Text("Blockers\n", style="bold red")
+        for b in card.blockers:
+            item = q.question(b.question)
+            where = "programme" if b.process == PROGRAMME else _title(card, b.process)
+            t.append(f"  • {where}: {item.question.text if item else b.question} "
+                     f"({b.value:.1f} < {b.below}; caps at {b.caps})\n")
+        parts.append(t)
+    if card.disagreements:
+        t = Text("Disagreements\n", style="bold yellow")
+        for r in card.disagreements:
+            where = "programme" if r.process == PROGRAMME else _title(card, r.process)
+            who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
+            t.append(f"  • {where} · {r.question}: {who}\n")
+        parts.append(t)
+    if card.evidence_gaps:
+        gaps = ", ".join(f"{r.question}" + ("" if r.process == PROGRAMME else f" ({_title(card, r.process)})")
+                         for r in card.evidence_gaps[:8])
+        more = len(card.evidence_gaps) - 8
+        t = Text("Evidence gaps ", style="bold")
+        t.append(f"(nobody knew): {gaps}" + (f" and {more} more" if more > 0 else "") + "\n")
+        parts.append(t)
+
+    if plan.actions:
+        acts = Table(title=f"First actions ({min(actions, len(plan.actions))} of {len(plan.actions)})",
+                     title_justify="left")
+        acts.add_column("#", justify="right")
+        acts.add_column("Action")
+        acts.add_column("When", justify="right")
+        acts.add_column("Owner")
+        acts.add_column("Prio", justify="right")
+        for i, a in enumerate(plan.actions[:actions], start=1):
+            when = f"{a.horizon} d" if a.horizon != "later" else "later"
+            what = a.title
+            if a.processes:
+                what += " — " + ", ".join(_title(card, p) for p in a.processes)
+            acts.add_row(str(i), what, when, a.recommendation.owner, f"{a.priority:.0f}")
+        parts.append(acts)
+    return Group(*parts)
+
+
+def _title(card: Scorecard, process_id: str) -> str:
+    p = card.process(process_id)
+    return p.title if p else process_id
+
+
+def outline_renderable(q: Questionnaire) -> Group:
+    """Build the outline of a questionnaire with every id."""
+    parts: list[Any] = [Text(f"{q.title}  ({q.ref})", style="bold")]
+    t = Table(title="Criteria (asked for every process)", title_justify="left")
+    t.add_column("Question id")
+    t.add_column("Question")
+    t.add_column("W", justify="right")
+    t.add_column("Flags")
+    for c in q.criteria:
+        t.add_row(Text(f"{c.id}", style="bold"), Text(c.title, style="bold"), f"{c.weight:g}", "", end_section=False)
+        for qu in c.questions:
+            t.add_row(f"  {qu.id}", qu.text, f"{qu.weight:g}", _flags(qu))
+    parts.append(t)
+    p = Table(title="Process catalogue", title_justify="left")
+    p.add_column("Process id")
+    p.add_column("Title / own questions")
+    p.add_column("Imp.", justify="right")
+    for proc in q.processes:
+        p.add_row(Text(proc.id, style="bold"), Text(proc.title, style="bold"), str(proc.importance))
+        for pq in proc.questions:
+            p.add_row(f"  {pq.id}", f"[{pq.criterion}] {pq.text}", "")
+    parts.append(p)
+    s = Table(title="Seven deadly sins (asked once)", title_justify="left")
+    s.add_column("Question id")
+    s.add_column("Question")
+    s.add_column("W", justify="right")
+    s.add_column("Flags")
+    for sin in q.sins:
+        s.add_row(Text(sin.id, style="bold"), Text(sin.title, style="bold"), f"{sin.weight:g}", "")
+        for qu in sin.questions:
+            s.add_row(f"  {qu.id}", qu.text, f"{qu.weight:g}", _flags(qu))
+    parts.append(s)
+    parts.append(Text(f"{len(q.rules)} recommendation rules; bands: "
+                      + ", ".join(f"{b.name} {b.from_:g}–{b.to:g}" for b in q.scoring.bands)))
+    return Group(*parts)
+
+
+def _flags(qu: Any) -> str:
+    flags = []
+    if qu.critical:
+        flags.append(f"critical<{qu.critical.below}")
+    if qu.show_if:
+        flags.append("conditional")
+    if qu.allow_na:
+        flags.append("n/a ok")
+    return " ".join(flags)
