@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from crmcheck.errors import AnswersError
 from crmcheck.located import Loc, Source, load_yaml, parse_yaml, validate
@@ -61,7 +69,26 @@ class AnswerEntry(_Model):
         return self
 
 
-AnswerValue = Annotated[int, Field(ge=0)] | Literal["dont_know", "na"] | AnswerEntry
+def _answer_shorthand(value: Any) -> Any:
+    # `3`, `dont_know` and `na` are shorthands for the long form; expanding them here gives
+    # one error message per problem instead of one per union member.
+    if isinstance(value, bool):
+        raise ValueError(f"expected a level, dont_know, na or a mapping, got {str(value).lower()}")
+    if isinstance(value, int):
+        return {"level": value}
+    if value in (DONT_KNOW, NA):
+        return {"answer": value}
+    if isinstance(value, dict):
+        return value
+    raise ValueError(f"expected a level (a whole number), dont_know, na or a mapping, got {value!r}")
+
+
+def _process_shorthand(value: Any) -> Any:
+    return {"id": value} if isinstance(value, str) else value
+
+
+AnswerValue = Annotated[AnswerEntry, BeforeValidator(_answer_shorthand)]
+ProcessValue = Annotated[ProcessEntry, BeforeValidator(_process_shorthand)]
 
 
 class RespondentEntry(_Model):
@@ -88,7 +115,7 @@ class AnswersFile(_Model):
     label: Text = Field(description="Assessment label, e.g. 2026-Q4.")
     date: dt.date
     questionnaire: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*@\S+$", description="id@version")
-    processes: list[str | ProcessEntry] = Field(min_length=1)
+    processes: list[ProcessValue] = Field(min_length=1)
     respondents: list[RespondentEntry] = Field(min_length=1)
     targets: dict[str, float] | None = None
 
@@ -191,11 +218,12 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
             f"but the questionnaire given is '{q.ref}'; pass the matching one with --questionnaire")
 
     scoped: list[ScopedProcess] = []
-    for i, entry in enumerate(model.processes):
-        e = ProcessEntry(id=entry) if isinstance(entry, str) else entry
+    unknown: set[str] = set()
+    for i, e in enumerate(model.processes):
         if e.id is not None and e.name is None:
             proc = q.process(e.id)
             if proc is None:
+                unknown.add(e.id)
                 ids = ", ".join(p.id for p in q.processes)
                 bad(("processes", i), f"unknown process '{e.id}'; use a catalogue id ({ids}) "
                     "or give a custom process a 'name'")
@@ -227,6 +255,8 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
         resp = Respondent(r.name, r.role, r.department, r.interviewer)
         for group, answers in r.answers.items():
             gloc: Loc = ("respondents", r_i, "answers", group)
+            if group in unknown:
+                continue  # already reported where the process is listed
             if group not in valid_groups:
                 bad(gloc, f"'{group}' is not a process in scope; expected one of "
                     f"{sorted(valid_groups)}")
@@ -271,15 +301,11 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
     return Assessment(model.client, model.label, model.date, model.questionnaire, scoped, respondents, targets)
 
 
-def _to_answer(raw: int | str | AnswerEntry) -> Answer:
-    if isinstance(raw, AnswerEntry):
-        if raw.level is not None:
-            return Answer(level=raw.level, note=raw.note, at=raw.at)
-        assert raw.answer is not None
-        return Answer(kind=raw.answer, reason=raw.reason, note=raw.note, at=raw.at)
-    if isinstance(raw, int):
-        return Answer(level=raw)
-    return Answer(kind=raw)  # type: ignore[arg-type]
+def _to_answer(raw: AnswerEntry) -> Answer:
+    if raw.level is not None:
+        return Answer(level=raw.level, note=raw.note, at=raw.at)
+    assert raw.answer is not None
+    return Answer(kind=raw.answer, reason=raw.reason, note=raw.note, at=raw.at)
 
 
 # ---------------------------------------------------------------- writing

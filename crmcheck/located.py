@@ -94,7 +94,7 @@ def parse_yaml(text: str, path: str) -> Source:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or str(exc)
+        what = (exc.problem or str(exc)) + " (check the indentation and quoting on this line or the one above)"
         raise ValueError(f"{path}:{line}:{col}: invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}:1:1: invalid YAML: {exc}") from None
@@ -150,6 +150,10 @@ def _kind(value: Any) -> str:
     return repr(value)
 
 
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
 def _expected(err: dict[str, Any]) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -176,13 +180,13 @@ def _expected(err: dict[str, Any]) -> str:
     if kind == "extra_forbidden":
         return "unknown field; check its spelling against the format in the README"
     if kind == "greater_than":
-        return f"expected a number > {ctx.get('gt')}"
+        return f"expected a number > {_num(ctx.get('gt'))}"
     if kind == "greater_than_equal":
-        return f"expected a number >= {ctx.get('ge')}"
+        return f"expected a number >= {_num(ctx.get('ge'))}"
     if kind == "less_than_equal":
-        return f"expected a number <= {ctx.get('le')}"
+        return f"expected a number <= {_num(ctx.get('le'))}"
     if kind == "less_than":
-        return f"expected a number < {ctx.get('lt')}"
+        return f"expected a number < {_num(ctx.get('lt'))}"
     if kind == "literal_error":
         return f"expected one of {ctx.get('expected')}"
     if kind == "enum":

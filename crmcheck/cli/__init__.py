@@ -27,7 +27,24 @@ class Settings:
     debug: bool = False
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+class CrmcheckGroup(click.Group):
+    """The root group: the one place that turns expected errors into messages and exit codes."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; map crmcheck errors and Ctrl-C to a message and an exit code."""
+        try:
+            return super().invoke(ctx)
+        except CrmcheckError as exc:
+            if settings(ctx).debug:
+                raise
+            _print_error(exc)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("\nInterrupted.", err=True)
+            ctx.exit(ExitCode.INTERRUPTED)
+
+
+@click.group(cls=CrmcheckGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "-V", "--version", prog_name="crmcheck")
 @click.option("--db", envvar="CRMCHECK_DB", metavar="URL",
               help="Assessment store: a SQLAlchemy URL or a SQLite file path (env CRMCHECK_DB).")
@@ -87,24 +104,9 @@ def _print_error(exc: CrmcheckError) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with crmcheck's exit codes (see ``crmcheck.errors.ExitCode``)."""
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="crmcheck", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(ExitCode.BAD_INPUT if exc.exit_code == 2 else exc.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("\nInterrupted.", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
-    except CrmcheckError as exc:
-        if debug:
-            raise
-        _print_error(exc)
-        sys.exit(exc.exit_code)
+        cli.main(args=argv, prog_name="crmcheck")
     except BrokenPipeError:
         # Output piped into `head` and closed early: not an error worth a traceback.
         sys.stderr.close()
         sys.exit(ExitCode.FAILURE)
-    sys.exit(ExitCode.OK)
