@@ -1,0 +1,162 @@
+"""Table-driven scoring cases on the small questionnaire (tests/data/mini.yaml).
+
+mini: criteria ownership (weight 2: own-owner critical<1 no-go, own-mandate shown if own-owner
+>= 1, n/a allowed) and measures (meas-kpi weight 2, plus leads-grading for 'leads' only);
+sins strategy (strat-agreed critical<1 caps conditional) and data (weight 2); sections
+processes 3 : programme 2; bands 0-40-70-100; Go needs 70 and no high risk; Conditional 45.
+"""
+
+from __future__ import annotations
+
+import pytest
+from builders import assessment, everything, mini
+
+from crmcheck.questionnaire import PROGRAMME
+from crmcheck.scoring import band_for, score
+
+Q = mini()
+
+
+def only_sales(**programme: object) -> dict[str, dict[str, object]]:
+    """One respondent, sales only, every question at 2 unless overridden."""
+    return {
+        "sales": {"own-owner": 2, "own-mandate": 2, "meas-kpi": 2},
+        PROGRAMME: {"strat-agreed": 2, "data-single-view": 2, **programme},
+    }
+
+
+CASES = [
+    # id, respondents, expected {path: value}
+    ("all-twos-is-50", {"Ana": only_sales()}, {"index": 50.0, "band": "Emerging", "verdict": "Conditional"}),
+    (
+        "mean-of-two-respondents",
+        {"Ana": {"sales": {"own-owner": 1}}, "Ben": {"sales": {"own-owner": 3}}},
+        {"q:sales/own-owner": 2.0, "spread:sales/own-owner": 2, "disagree:sales/own-owner": True},
+    ),
+    (
+        "one-level-apart-is-no-disagreement",
+        {"Ana": {"sales": {"own-owner": 2}}, "Ben": {"sales": {"own-owner": 3}}},
+        {"q:sales/own-owner": 2.5, "disagree:sales/own-owner": False},
+    ),
+    (
+        "dont-know-alone-scores-lowest",
+        {"Ana": {"sales": {"meas-kpi": "dont_know"}}},
+        {"q:sales/meas-kpi": 0.0, "status:sales/meas-kpi": "dont_know", "gaps": 1},
+    ),
+    (
+        "dont-know-beside-a-level-is-ignored",
+        {"Ana": {"sales": {"meas-kpi": "dont_know"}}, "Ben": {"sales": {"meas-kpi": 3}}},
+        {"q:sales/meas-kpi": 3.0, "status:sales/meas-kpi": "scored", "gaps": 0},
+    ),
+    (
+        "na-leaves-the-denominator",
+        {"Ana": {"sales": {"own-owner": 4, "own-mandate": "na", "meas-kpi": 0}}},
+        {"crit:sales/ownership": 100.0, "status:sales/own-mandate": "na", "process:sales": 66.7},
+    ),
+    (
+        "hidden-question-is-ignored",
+        {"Ana": {"sales": {"own-owner": 0, "own-mandate": 4}}},
+        {"status:sales/own-mandate": "hidden", "crit:sales/ownership": 0.0},
+    ),
+    (
+        "critical-blocker-caps-no-go",
+        {"Ana": {**everything(Q, 4, ["sales"]), "sales": {"own-owner": 0, "own-mandate": 4, "meas-kpi": 4}}},
+        {"verdict": "No-go", "blockers": 1},
+    ),
+    (
+        "conditional-blocker-caps-go",
+        {"Ana": {**everything(Q, 4, ["sales"]), PROGRAMME: {"strat-agreed": 0, "data-single-view": 4}}},
+        {"verdict": "Conditional", "blockers": 1},
+    ),
+    (
+        "high-risk-sin-keeps-go-away",
+        {"Ana": {**everything(Q, 4, ["sales"]), PROGRAMME: {"strat-agreed": 4, "data-single-view": 1}}},
+        {"index": 80.0, "verdict": "Conditional", "risk:data": "high"},
+    ),
+    (
+        "unanswered-lowers-completeness-not-score",
+        {"Ana": {"sales": {"own-owner": 4}}},
+        {"crit:sales/ownership": 100.0, "crit:sales/measures": None, "process:sales": 100.0,
+         "completeness": 0.2},
+    ),
+    (
+        "nothing-answered",
+        {"Ana": {}},
+        {"index": 0.0, "verdict": "No-go", "completeness": 0.0, "process:sales": None},
+    ),
+]
+
+
+def _lookup(card: object, key: str) -> object:
+    from crmcheck.scoring import Scorecard
+
+    assert isinstance(card, Scorecard)
+    if ":" not in key:
+        if key == "gaps":
+            return len(card.evidence_gaps)
+        if key == "blockers":
+            return len(card.blockers)
+        if key == "completeness":
+            return round(card.completeness, 2)
+        return getattr(card, key)
+    kind, _, rest = key.partition(":")
+    if kind in ("q", "status", "spread", "disagree"):
+        group, qid = rest.split("/")
+        res = card.result(group, qid)
+        assert res is not None
+        return {"q": res.value, "status": res.status, "spread": res.spread, "disagree": res.disagreement}[kind]
+    if kind == "crit":
+        pid, cid = rest.split("/")
+        p = card.process(pid)
+        assert p is not None
+        value = p.criteria[cid]
+        return None if value is None else round(value, 1)
+    if kind == "process":
+        p = card.process(rest)
+        assert p is not None
+        return None if p.score is None else round(p.score, 1)
+    if kind == "risk":
+        s = card.sin(rest)
+        assert s is not None
+        return s.level
+    raise KeyError(key)
+
+
+@pytest.mark.parametrize(("respondents", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_scoring_case(respondents: dict[str, dict[str, dict[str, object]]], expected: dict[str, object]) -> None:
+    card = score(Q, assessment(Q, respondents, processes=["sales"]))
+    got = {key: _lookup(card, key) for key in expected}
+    assert got == expected
+
+
+def test_dont_know_can_be_excluded_instead() -> None:
+    q = Q.model_copy(update={"scoring": Q.scoring.model_copy(update={"dont_know": "exclude"})})
+    card = score(q, assessment(q, {"Ana": {"sales": {"meas-kpi": "dont_know", "own-owner": 4}}}, ["sales"]))
+    res = card.result("sales", "meas-kpi")
+    assert res is not None and res.status == "dont_know" and res.value is None
+    assert card.process("sales").score == 100.0  # type: ignore[union-attr]
+
+
+def test_importance_weights_processes() -> None:
+    answers = {"Ana": {"leads": {"own-owner": 4, "own-mandate": 4, "meas-kpi": 4, "leads-grading": 4},
+                       "sales": {"own-owner": 0, "meas-kpi": 0}}}
+    heavy_leads = score(Q, assessment(Q, answers, ["leads", "sales"], {"leads": 5, "sales": 1}))
+    heavy_sales = score(Q, assessment(Q, answers, ["leads", "sales"], {"leads": 1, "sales": 5}))
+    assert heavy_leads.sections["processes"] == pytest.approx(100 * 5 / 6)
+    assert heavy_sales.sections["processes"] == pytest.approx(100 * 1 / 6)
+
+
+def test_custom_process_gets_the_templated_questions_only() -> None:
+    card = score(Q, assessment(Q, {"Ana": {"dealers": {"own-owner": 4, "meas-kpi": 2}}}, ["dealers"]))
+    ids = [r.question for r in card.questions if r.process == "dealers"]
+    assert ids == ["own-owner", "own-mandate", "meas-kpi"]
+    assert card.process("dealers").custom  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [(0, "Not ready"), (39.9, "Not ready"), (40, "Emerging"), (69.9, "Emerging"), (70, "Ready"), (100, "Ready")],
+    ids=["0", "39.9", "40", "69.9", "70", "100"],
+)
+def test_band_edges(value: float, band: str) -> None:
+    assert band_for(Q.scoring.bands, value) == band
