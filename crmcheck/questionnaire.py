@@ -244,6 +244,19 @@ class Scoring(_Model):
     bands: list[Band] = Field(min_length=1)
     risk_levels: list[Band] = Field(min_length=1, description="Bands over a sin's risk (100 - score).")
     verdict: Verdict
+    targets: dict[Id, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="Default targets (0-100) keyed by 'index', a criterion id or a sin id.",
+    )
+
+
+class Changes(_Model):
+    """How this version's question ids relate to the previous version's, for history."""
+
+    previous: Text = Field(description="The version these changes are relative to.")
+    renamed: dict[Id, Id] = Field(default_factory=dict, description="old id -> new id")
+    merged: dict[Id, list[Id]] = Field(default_factory=dict, description="new id -> old ids")
+    removed: list[Id] = Field(default_factory=list, description="old ids with no successor")
 
 
 class Recommendation(_Model):
@@ -283,6 +296,7 @@ class Questionnaire(_Model):
     sins: list[Sin] = Field(min_length=1)
     scoring: Scoring
     rules: list[Rule] = Field(default_factory=list)
+    changes: Changes | None = None
 
     @cached_property
     def item_index(self) -> _Index:
@@ -467,6 +481,33 @@ def check_questionnaire(q: Questionnaire) -> list[Problem]:
             )
         )
     problems += _check_rules(q)
+    problems += _check_targets_and_changes(q)
+    return problems
+
+
+def _check_targets_and_changes(q: Questionnaire) -> list[Problem]:
+    problems: list[Problem] = []
+    known = {"index"} | {c.id for c in q.criteria} | {s.id for s in q.sins}
+    for key in q.scoring.targets:
+        if key not in known:
+            problems.append(((("scoring", "targets", key)), f"unknown target '{key}'; expected index, "
+                             "a criterion id or a sin id"))
+    if q.changes is None:
+        return problems
+    if q.changes.previous == q.version:
+        problems.append((("changes", "previous"), "a version cannot change itself; name the previous version"))
+    ids = set(q.item_index.by_id)
+    for old, new in q.changes.renamed.items():
+        if new not in ids:
+            problems.append((("changes", "renamed", old), f"'{new}' is not a question of this version"))
+    for new, olds in q.changes.merged.items():
+        if new not in ids:
+            problems.append((("changes", "merged", new), f"'{new}' is not a question of this version"))
+        if not olds:
+            problems.append((("changes", "merged", new), "name the old questions merged into it"))
+    for i, old in enumerate(q.changes.removed):
+        if old in ids:
+            problems.append((("changes", "removed", i), f"'{old}' is still a question of this version"))
     return problems
 
 
