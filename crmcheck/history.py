@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from crmcheck.answers import Assessment
 from crmcheck.plan import ActionPlan, build_action_plan
@@ -324,7 +325,7 @@ def trend(client: str, snaps: Sequence[Snapshot]) -> Trend:
         for s in ordered
     ]
     notes: list[str] = []
-    for prev, cur in zip(ordered, ordered[1:]):
+    for prev, cur in pairwise(ordered):
         if prev.questionnaire.ref != cur.questionnaire.ref:
             _, gaps = question_map(prev.questionnaire, cur.questionnaire)
             notes.append(f"{cur.label} was answered with {cur.questionnaire.ref} "

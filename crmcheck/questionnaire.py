@@ -643,7 +643,8 @@ def _check_bands(bands: list[Band], loc: Loc) -> list[Problem]:
         if band.to <= band.from_:
             problems.append(((*loc, i, "to"), f"'to' ({band.to:g}) must be above 'from' ({band.from_:g})"))
         if band.from_ < expected:
-            problems.append(((*loc, i, "from"), f"band '{band.name}' overlaps the band before it (starts at {band.from_:g}, previous ends at {expected:g})"))
+            problems.append(((*loc, i, "from"), f"band '{band.name}' overlaps the band before it "
+                             f"(starts at {band.from_:g}, previous ends at {expected:g})"))
         elif band.from_ > expected:
             problems.append(((*loc, i, "from"), f"gap between {expected:g} and {band.from_:g}: no band covers it"))
         expected = max(expected, band.to)
@@ -669,7 +670,8 @@ def _check_rules(q: Questionnaire) -> list[Problem]:
         found = _check_refs(q, rule, rule.when, (*loc, "when"))
         problems += found
         if not found and not _can_fire(q, rule.when):
-            problems.append(((*loc, "when"), f"rule '{rule.id}' can never fire: its conditions contradict each other or ask for impossible values"))
+            problems.append(((*loc, "when"), f"rule '{rule.id}' can never fire: its conditions "
+                             "contradict each other or ask for impossible values"))
         for j, other in enumerate(rule.supersedes):
             if other not in rule_ids:
                 problems.append(((*loc, "supersedes", j), f"unknown rule '{other}'"))

@@ -266,7 +266,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
 
     sections = {
         "processes": _wmean((ps.score, ps.importance) for ps in processes),
-        "programme": _wmean((sn.score, w.weight) for sn, w in zip(sins, q.sins)),
+        "programme": _wmean((sn.score, w.weight) for sn, w in zip(sins, q.sins, strict=True)),
     }
     raw = _wmean(
         [(sections["processes"], s.sections.processes), (sections["programme"], s.sections.programme)]

@@ -7,6 +7,7 @@ know" (where allowed) or "not applicable" (where allowed).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import replace
 from typing import Any
@@ -21,8 +22,6 @@ from crmcheck.plan import build_action_plan
 from crmcheck.questionnaire import PROGRAMME, Condition, Item, Questionnaire, load_questionnaire
 from crmcheck.resources import default_questionnaire
 from crmcheck.scoring import Scorecard, items_for, score, visible
-
-import datetime as dt
 
 QUESTIONNAIRES = {"mini": load_questionnaire(DATA / "mini.yaml")}
 if default_questionnaire().exists():
