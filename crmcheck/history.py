@@ -194,7 +194,7 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     appeared, resolved = [], []
     for sd in sins:
         if sd.level_before in order and sd.level_after in order:
-            move = order.index(sd.level_after) - order.index(sd.level_before)  # type: ignore[arg-type]
+            move = order.index(sd.level_after) - order.index(sd.level_before)
             if move > 0:
                 appeared.append(f"{sd.title}: {sd.level_before} → {sd.level_after} risk")
             elif move < 0:
