@@ -1,0 +1,253 @@
+"""ReportContext -> HTML, Markdown or JSON text, through jinja2 templates.
+
+Safety: the HTML environment autoescapes everything and is sandboxed; a missing variable is an
+error (StrictUndefined), never an empty string. User text (client, names, answers, notes) only
+ever reaches a template as data, so ``{{ 7*7 }}`` in a note is printed as written. The only
+markup a template receives unescaped is what crmcheck made itself: the stylesheet, the charts'
+SVG and ``data:`` URIs of the bundled fonts and the brand's logo.
+
+Templates and the stylesheet are looked up in ``template_dir`` first (``--template-dir``), then
+in the built-in ``report_templates/``; any one file can be overridden on its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import json
+import mimetypes
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from crmcheck.errors import ReportError
+from crmcheck.report.context import ReportContext
+
+PAPER = {"a4": "A4", "letter": "letter"}
+HTML_TEMPLATE = "report.html.j2"
+MD_TEMPLATE = "report.md.j2"
+STYLESHEET = "report.css"
+
+_MIME = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2",
+         ".svg": "image/svg+xml", ".png": "image/png", ".css": "text/css"}
+
+
+def template_dirs(template_dir: Path | None) -> list[Path]:
+    """Return the folders templates are looked up in, the override first."""
+    from crmcheck.resources import templates_dir
+
+    dirs = [templates_dir().resolve()]
+    if template_dir is not None:
+        if not template_dir.is_dir():
+            raise ReportError(f"{template_dir}: no such folder; --template-dir needs a folder holding "
+                              f"templates to override (e.g. a copy of {STYLESHEET})")
+        dirs.insert(0, template_dir.resolve())
+    return dirs
+
+
+def find_asset(name: str, dirs: list[Path]) -> Path:
+    """Return the file ``name`` (a relative path) from the first template folder that has it."""
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise ReportError(f"asset '{name}': only paths inside the template folder are allowed")
+    for folder in dirs:
+        candidate = (folder / rel).resolve()
+        if candidate.is_relative_to(folder) and candidate.is_file():
+            return candidate
+    raise ReportError(f"asset '{name}' is in none of the template folders ({', '.join(map(str, dirs))})")
+
+
+def data_uri(path: Path, mime: str | None = None) -> str:
+    """Return a file's content as a ``data:`` URI."""
+    mime = mime or _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _environment(dirs: list[Path], *, html: bool) -> Any:
+    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader([str(d) for d in dirs]),
+        autoescape=html,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=None if html else md_escape,
+    )
+    env.filters.update(
+        score=fmt_score,
+        level=fmt_level,
+        pct=fmt_pct,
+        date=fmt_date,
+        heat=_heat,
+        tone=score_tone,
+        risk_tone=risk_tone,
+        plural=plural,
+        cell=md_cell,
+    )
+    return env
+
+
+# ---------------------------------------------------------------- filters
+
+
+def fmt_score(value: float | None, digits: int = 0) -> str:
+    """Format a 0-100 score, or a dash when not assessed."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def fmt_level(value: float | None) -> str:
+    """Format an aggregated level (a mean of levels) with one decimal."""
+    return "–" if value is None else f"{value:.1f}"
+
+
+def fmt_pct(value: float | None) -> str:
+    """Format a 0-1 share as a whole percentage."""
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def fmt_date(value: dt.date) -> str:
+    """Format a date the way a report is dated: 20 November 2026."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def _heat(value: float | None) -> str:
+    from crmcheck.report.charts import heat_colour
+
+    return heat_colour(value)
+
+
+def score_tone(value: float | None) -> str:
+    """Return a CSS class for a 0-100 score: good, fair, poor or none."""
+    if value is None:
+        return "none"
+    return "good" if value >= 75 else "fair" if value >= 50 else "poor"
+
+
+def risk_tone(level: str | None) -> str:
+    """Return a CSS class for a risk level name."""
+    return re.sub(r"[^a-z0-9-]", "", (level or "none").lower()) or "none"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """Return '1 respondent', '4 respondents'."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_LEADING = re.compile(r"^(\s*)((?:[#+\-]|\d+[.)])(?=\s|$)|>)")
+
+
+def md_escape(value: Any) -> Any:
+    """Escape text for Markdown so it shows literally: no HTML, links, emphasis or table breaks."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"\s*\n\s*", " ", text)
+    # What would start a heading, list or quote at the start of a line is escaped too.
+    return _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def md_cell(value: Any) -> str:
+    """Return an already-escaped value fit for a Markdown table cell (no line breaks)."""
+    return str(value).replace("\n", " ")
+
+
+# ---------------------------------------------------------------- rendering
+
+
+@dataclasses.dataclass(frozen=True)
+class Assets:
+    """What the HTML embeds besides the context: stylesheet, fonts, logo and charts."""
+
+    stylesheet: str
+    fonts: dict[str, str]
+    logo: str | None
+    radar: str
+
+
+def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: str | None) -> Assets:
+    from markupsafe import Markup
+
+    from crmcheck.report.charts import criteria_radar
+
+    css = find_asset(STYLESHEET, dirs).read_text(encoding="utf-8")
+    fonts = {name: data_uri(find_asset(f"fonts/Inter-{name}.otf", dirs))
+             for name in ("Regular", "Italic", "SemiBold", "Bold")}
+    return Assets(
+        stylesheet=Markup(css),
+        fonts={k: Markup(v) for k, v in fonts.items()},
+        logo=None if logo is None else Markup(data_uri(logo, logo_mime)),
+        radar=Markup(criteria_radar(ctx)),
+    )
+
+
+def render_html(
+    ctx: ReportContext,
+    *,
+    paper: str = "a4",
+    template_dir: Path | None = None,
+    logo: Path | None = None,
+    logo_mime: str | None = None,
+) -> str:
+    """Render the report as one self-contained HTML document (what the PDF is made from)."""
+    from jinja2 import TemplateError
+
+    if paper not in PAPER:
+        raise ReportError(f"unknown paper size '{paper}'; expected one of {', '.join(PAPER)}")
+    dirs = template_dirs(template_dir)
+    env = _environment(dirs, html=True)
+    try:
+        template = env.get_template(HTML_TEMPLATE)
+        return str(template.render(r=ctx, assets=_assets(ctx, dirs, logo, logo_mime), paper=PAPER[paper]))
+    except TemplateError as exc:
+        raise ReportError(_template_problem(exc, dirs)) from None
+
+
+def render_markdown(ctx: ReportContext, *, template_dir: Path | None = None) -> str:
+    """Render the report as Markdown, for wikis and e-mail."""
+    from jinja2 import TemplateError
+
+    dirs = template_dirs(template_dir)
+    env = _environment(dirs, html=False)
+    try:
+        return str(env.get_template(MD_TEMPLATE).render(r=ctx))
+    except TemplateError as exc:
+        raise ReportError(_template_problem(exc, dirs)) from None
+
+
+def _template_problem(exc: Exception, dirs: list[Path]) -> str:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    line = getattr(exc, "lineno", None)
+    where = f"{name}:{line}" if line else str(name)
+    return (f"{where}: the report template failed: {exc}; fix the template "
+            f"(looked up in {', '.join(map(str, dirs))})")
+
+
+def report_data(ctx: ReportContext) -> dict[str, Any]:
+    """Return the report's data as JSON-ready values (the ``--format json`` shape)."""
+    data = dataclasses.asdict(ctx)
+    data.pop("extra", None)
+    ordered = {"format": data.pop("format"), **data}
+    return _jsonable(ordered)  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def render_json(ctx: ReportContext) -> str:
+    """Render the report's data as indented JSON."""
+    return json.dumps(report_data(ctx), indent=2, ensure_ascii=False) + "\n"
