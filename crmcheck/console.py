@@ -183,3 +183,80 @@ def _flags(qu: Any) -> str:
     if qu.allow_na:
         flags.append("n/a ok")
     return " ".join(flags)
+
+
+def _arrow(change: float | None) -> Text:
+    if change is None:
+        return Text("  n/a", style="dim")
+    if abs(change) < 0.5:
+        return Text("   =", style="dim")
+    style = "green" if change > 0 else "red"
+    return Text(f"{'▲' if change > 0 else '▼'}{abs(change):>4.0f}", style=style)
+
+
+def comparison_renderable(c: Any) -> Group:
+    """Build the rich view of a ``history.Comparison``: headline, deltas, answers, risks, actions."""
+    b, a = c.before, c.after
+    head = Text()
+    head.append(f"{a.assessment.client}: {b.label} → {a.label}\n", style="bold")
+    for snap in (b, a):
+        head.append(f"{snap.label:<10} index {snap.card.index:5.1f}  {snap.card.band:<14} ")
+        head.append(f"{snap.card.verdict}\n", style=VERDICT_STYLE.get(snap.card.verdict, ""))
+    head.append("change     ")
+    head.append_text(_arrow(c.index.change))
+    parts: list[Any] = [Panel(head, expand=False)]
+
+    def table(title: str, rows: list[Any], extra: bool = False) -> Table:
+        t = Table(title=title, title_justify="left")
+        t.add_column(title.split()[0])
+        t.add_column(b.label, justify="right")
+        t.add_column(a.label, justify="right")
+        t.add_column("Δ", justify="right")
+        t.add_column("Target" if not extra else "Risk", justify="right")
+        for d in rows:
+            last = (f"{d.level_before or '—'} → {d.level_after or '—'}" if extra
+                    else ("" if d.target is None else f"{d.target:g}"))
+            t.add_row(d.title, _cell(d.before), _cell(d.after), _arrow(d.change), last)
+        return t
+
+    parts.append(table("Criteria", c.criteria))
+    parts.append(table("Processes", c.processes))
+    parts.append(table("Sins", c.sins, extra=True))
+    if c.answers:
+        t = Table(title=f"Answers that changed ({len(c.answers)})", title_justify="left")
+        t.add_column("Where")
+        t.add_column("Question")
+        t.add_column("Before", justify="right")
+        t.add_column("After", justify="right")
+        t.add_column("Who")
+        for ch in c.answers:
+            who = "; ".join(f"{n}: {x} → {y}" for n, x, y in ch.respondents)
+            t.add_row(ch.process or "programme", ch.question,
+                      "—" if ch.before is None else f"{ch.before:.1f}",
+                      "—" if ch.after is None else f"{ch.after:.1f}", who)
+        parts.append(t)
+    lines = Text()
+    for title, items, style in (("Risks appeared", c.risks_appeared, "red"),
+                                ("Risks resolved", c.risks_resolved, "green")):
+        if items:
+            lines.append(f"{title}\n", style=f"bold {style}")
+            for item in items:
+                lines.append(f"  • {item}\n")
+    for title, acts, style in (("Actions done", c.actions_done, "green"), ("New actions", c.actions_new, "yellow")):
+        if acts:
+            lines.append(f"{title}\n", style=f"bold {style}")
+            for act in acts:
+                where = f" — {', '.join(act.processes)}" if act.processes else ""
+                lines.append(f"  • {act.title}{where}\n")
+    if c.targets:
+        lines.append("Progress to target\n", style="bold")
+        for d in c.targets:
+            reached = d.after is not None and d.after >= d.target
+            lines.append(f"  • {d.title}: {fmt(d.after)} / {d.target:g} ")
+            lines.append("reached\n" if reached else "to go\n", style="green" if reached else "yellow")
+    if c.not_compared:
+        lines.append("Not compared\n", style="bold")
+        for note in c.not_compared:
+            lines.append(f"  • {note}\n", style="dim")
+    parts.append(lines)
+    return Group(*parts)

@@ -9,7 +9,6 @@ scores compare directly. Question-level answers are matched through the newer ve
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -18,8 +17,7 @@ from crmcheck.answers import Assessment
 from crmcheck.plan import ActionPlan, build_action_plan
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Scorecard, score
-
-SPARKS = "▁▂▃▄▅▆▇█"
+from crmcheck.trend import Trend, TrendPoint
 
 
 @dataclass(frozen=True)
@@ -283,39 +281,6 @@ def _merged(found: Sequence[object]) -> object:
 # ---------------------------------------------------------------- trend
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """One assessment in a client's history."""
-
-    label: str
-    date: dt.date
-    questionnaire: str
-    index: float
-    band: str
-    verdict: str
-    criteria: dict[str, float | None]
-    sins: dict[str, float | None]
-    completeness: float
-
-
-@dataclass
-class Trend:
-    """A client's assessments in time order, with targets and notes on comparability."""
-
-    client: str
-    points: list[TrendPoint]
-    criteria: list[tuple[str, str]]  # (id, title) in the latest questionnaire
-    sins: list[tuple[str, str]]
-    targets: dict[str, float]
-    notes: list[str]
-
-    def series(self, key: str) -> list[float | None]:
-        """Return one score over time: 'index', a criterion id or a sin id."""
-        if key == "index":
-            return [p.index for p in self.points]
-        return [p.criteria.get(key, p.sins.get(key)) for p in self.points]
-
-
 def trend(client: str, snaps: Sequence[Snapshot]) -> Trend:
     """Return the client's trend from its snapshots (any order; sorted by date, then label)."""
     ordered = sorted(snaps, key=lambda s: (s.assessment.date, s.assessment.label))
@@ -337,13 +302,17 @@ def trend(client: str, snaps: Sequence[Snapshot]) -> Trend:
     return Trend(client, points, crit, sins, targets(latest) if latest else {}, notes)
 
 
-def sparkline(values: Sequence[float | None], low: float = 0, high: float = 100) -> str:
-    """Return a compact bar chart of 0-100 values; a gap is shown as a space."""
-    out = []
-    for v in values:
-        if v is None:
-            out.append(" ")
-            continue
-        pos = (min(max(v, low), high) - low) / (high - low)
-        out.append(SPARKS[min(int(pos * len(SPARKS)), len(SPARKS) - 1)])
-    return "".join(out)
+def target_progress(snap: Snapshot) -> list[Delta]:
+    """Return index, criterion and sin scores that have a target, with the target."""
+    goals = targets(snap)
+    card = snap.card
+    rows: list[Delta] = []
+    if "index" in goals:
+        rows.append(Delta("index", "Readiness index", None, card.index, goals["index"]))
+    for c in snap.questionnaire.criteria:
+        if c.id in goals:
+            rows.append(Delta(c.id, c.title, None, card.criteria.get(c.id), goals[c.id]))
+    for s in card.sins:
+        if s.id in goals:
+            rows.append(Delta(s.id, s.title, None, s.score, goals[s.id]))
+    return rows

@@ -97,3 +97,57 @@ def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
             for i, a in enumerate(plan.actions, start=1)
         ],
     }
+
+
+def _delta(d: Any) -> dict[str, Any]:
+    out = {"id": d.id, "title": d.title, "before": r1(d.before), "after": r1(d.after), "change": r1(d.change)}
+    if d.target is not None:
+        out["target"] = d.target
+    return out
+
+
+def comparison_data(c: Any) -> dict[str, Any]:
+    """Return a ``history.Comparison`` as JSON-ready data (format crmcheck.comparison/1)."""
+
+    def side(s: Any) -> dict[str, Any]:
+        return {"label": s.assessment.label, "date": s.assessment.date.isoformat(),
+                "questionnaire": s.questionnaire.ref, "index": s.card.index, "band": s.card.band,
+                "verdict": s.card.verdict}
+
+    return {
+        "format": "crmcheck.comparison/1",
+        "client": c.after.assessment.client,
+        "before": side(c.before),
+        "after": side(c.after),
+        "index": _delta(c.index),
+        "criteria": [_delta(d) for d in c.criteria],
+        "processes": [_delta(d) for d in c.processes],
+        "sins": [{**_delta(d), "level_before": d.level_before, "level_after": d.level_after} for d in c.sins],
+        "answers": [
+            {"process": a.process, "question": a.question, "before": a.before, "after": a.after,
+             "respondents": [{"name": n, "before": b, "after": x} for n, b, x in a.respondents]}
+            for a in c.answers
+        ],
+        "risks_appeared": c.risks_appeared,
+        "risks_resolved": c.risks_resolved,
+        "actions_done": [{"rule": a.rule, "title": a.title, "processes": list(a.processes)} for a in c.actions_done],
+        "actions_new": [{"rule": a.rule, "title": a.title, "processes": list(a.processes)} for a in c.actions_new],
+        "targets": [_delta(d) for d in c.targets],
+        "not_compared": c.not_compared,
+    }
+
+
+def trend_data(t: Any) -> dict[str, Any]:
+    """Return a ``history.Trend`` as JSON-ready data (format crmcheck.trend/1)."""
+    return {
+        "format": "crmcheck.trend/1",
+        "client": t.client,
+        "points": [
+            {"label": p.label, "date": p.date.isoformat(), "questionnaire": p.questionnaire, "index": p.index,
+             "band": p.band, "verdict": p.verdict, "completeness": round(p.completeness, 3),
+             "criteria": {k: r1(v) for k, v in p.criteria.items()}, "sins": {k: r1(v) for k, v in p.sins.items()}}
+            for p in t.points
+        ],
+        "targets": t.targets,
+        "notes": t.notes,
+    }

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from crmcheck.assess import load_answers_file
-from crmcheck.history import Snapshot, compare, snapshot, sparkline, trend
+from crmcheck.history import Snapshot, compare, snapshot, trend
+from crmcheck.trend import sparkline
 
 DATA = Path(__file__).parent / "data"
 HISTORY = DATA / "history"

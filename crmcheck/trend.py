@@ -1,0 +1,96 @@
+"""A client's readiness over time: plain data and a terminal rendering, stdlib only.
+
+Kept free of pydantic, YAML and rich so that ``crmcheck trend`` can be built from the store's
+cached scores and start as fast as ``crmcheck --help``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One assessment in a client's history."""
+
+    label: str
+    date: dt.date
+    questionnaire: str
+    index: float
+    band: str
+    verdict: str
+    criteria: dict[str, float | None]
+    sins: dict[str, float | None]
+    completeness: float
+
+
+@dataclass
+class Trend:
+    """A client's assessments in time order, with targets and notes on comparability."""
+
+    client: str
+    points: list[TrendPoint]
+    criteria: list[tuple[str, str]]  # (id, title) in the latest questionnaire
+    sins: list[tuple[str, str]]
+    targets: dict[str, float]
+    notes: list[str]
+
+    def series(self, key: str) -> list[float | None]:
+        """Return one score over time: 'index', a criterion id or a sin id."""
+        if key == "index":
+            return [p.index for p in self.points]
+        return [p.criteria.get(key, p.sins.get(key)) for p in self.points]
+
+
+def sparkline(values: Sequence[float | None], low: float = 0, high: float = 100) -> str:
+    """Return a compact bar chart of 0-100 values; a gap is shown as a space."""
+    out = []
+    for v in values:
+        if v is None:
+            out.append(" ")
+            continue
+        pos = (min(max(v, low), high) - low) / (high - low)
+        out.append(SPARKS[min(int(pos * len(SPARKS)), len(SPARKS) - 1)])
+    return "".join(out)
+
+
+def render_trend_text(t: Trend, *, color: bool = False) -> str:
+    """Render a trend as plain terminal text: a table of points and a sparkline per score.
+
+    Plain text on purpose: ``trend`` must start as fast as ``--help``, so it avoids rich.
+    """
+    if not t.points:
+        return f"No assessments of '{t.client}' yet. Start one with: crmcheck interview --client \"{t.client}\""
+
+    def paint(text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
+    verdict_code = {"Go": "32", "Conditional": "33", "No-go": "31"}
+    lines = [paint(f"{t.client} — {len(t.points)} assessment(s)", "1"), ""]
+    lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} questionnaire")
+    for p in t.points:
+        lines.append(f"{p.label:<10} {p.date.isoformat():<10} {p.index:>6.1f}  {p.band:<14} "
+                     f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))} {p.questionnaire}")
+    lines.append("")
+    width = max([len(title) for _, title in t.criteria + t.sins] + [15])
+    rows = [("index", "Readiness index"), *t.criteria, *t.sins]
+    for key, title in rows:
+        series = t.series(key)
+        last = next((v for v in reversed(series) if v is not None), None)
+        first = next((v for v in series if v is not None), None)
+        move = "" if last is None or first is None or len(series) < 2 else f"{last - first:+.0f}"
+        goal = t.targets.get(key)
+        target = "" if goal is None else f"target {goal:g}" + (" ✓" if last is not None and last >= goal else "")
+        now = "—" if last is None else f"{last:.0f}"
+        lines.append(f"{title:<{width}}  {sparkline(series)}  {now:>4} {move:>5}  {target}".rstrip())
+        if key == "index":
+            lines.append("")
+    if t.notes:
+        lines.append("")
+        lines.append("Notes:")
+        lines += [f"  - {n}" for n in t.notes]
+    return "\n".join(lines)
