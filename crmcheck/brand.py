@@ -17,20 +17,30 @@ contact: jo@harbour.example · +44 20 7946 0000
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from crmcheck.errors import BrandError
 from crmcheck.located import load_yaml, validate
 
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=2000)]
-# Colours go into the stylesheet, so only plain hex colours are accepted: nothing a brand file
-# holds can add CSS of its own.
-Colour = Annotated[str, StringConstraints(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")]
+_HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+
+
+def _colour(value: str) -> str:
+    # Colours go into the stylesheet, so only plain hex colours are accepted: nothing a brand
+    # file holds can add CSS of its own.
+    if not _HEX.fullmatch(value):
+        raise ValueError(f"expected a colour as #RRGGBB (e.g. #1F3A5F), got {value!r}")
+    return value
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
 
 BRAND_FILE = "brand.yaml"
 LOGO_MAX_BYTES = 2_000_000
@@ -146,7 +156,7 @@ def _png_ok(data: bytes) -> bool:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-    except Exception:  # noqa: BLE001 - any decoding failure means the same to the user
+    except Exception:
         return False
     return True
 

@@ -28,6 +28,7 @@ class FetchPolicy:
 
     folders: tuple[Path, ...]
     files: tuple[Path, ...] = ()
+    requested: list[str] = field(default_factory=list, compare=False)
     refused: list[str] = field(default_factory=list, compare=False)
 
 
@@ -73,6 +74,7 @@ def write_pdf(
         """Serve data: URIs and allowed local files; refuse everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            policy.requested.append(url[:60] if is_data_url(url) else url)
             if is_data_url(url):
                 return super().fetch(url, headers)
             path = allowed_file(url, policy)

@@ -138,7 +138,7 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LEADING = re.compile(r"^(\s*)((?:[#+\-]|\d+[.)])(?=\s|$)|>)")
+_MD_LEADING = re.compile(r"^(\s*)(\d*)([#+\-.)>])(?=\s|$)|^(\s*)(>)")
 
 
 def md_escape(value: Any) -> Any:
@@ -151,7 +151,18 @@ def md_escape(value: Any) -> Any:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"\s*\n\s*", " ", text)
     # What would start a heading, list or quote at the start of a line is escaped too.
-    return _MD_LEADING.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _MD_LEADING.sub(_escape_leading, text)
+
+
+def _escape_leading(m: re.Match[str]) -> str:
+    if m.group(5):
+        return m.group(4) + "\\>"
+    digits, mark = m.group(2), m.group(3)
+    if digits and mark not in ".)":
+        return m.group(0)
+    if not digits and mark in ".)":
+        return m.group(0)
+    return m.group(1) + digits + "\\" + mark
 
 
 def md_cell(value: Any) -> str:
@@ -223,9 +234,16 @@ def render_markdown(ctx: ReportContext, *, template_dir: Path | None = None) -> 
 
 
 def _template_problem(exc: Exception, dirs: list[Path]) -> str:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "template"
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)
-    where = f"{name}:{line}" if line else str(name)
+    if line is None:
+        # Errors raised while rendering carry their place in the traceback's template frames.
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+    where = f"{name}:{line}" if line else str(name or "template")
     return (f"{where}: the report template failed: {exc}; fix the template "
             f"(looked up in {', '.join(map(str, dirs))})")
 

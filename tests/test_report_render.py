@@ -1,0 +1,233 @@
+"""The report's HTML, Markdown and JSON: golden files plus structural checks a reader would notice.
+
+Refresh the golden files after an intended change with ``pytest tests/test_report_render.py
+--update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from crmcheck.assess import load_answers_file
+from crmcheck.brand import DEFAULT_BRAND, load_brand
+from crmcheck.errors import ReportError
+from crmcheck.report import html_for, make_report
+from crmcheck.report.context import ReportContext, build_context, initials
+from crmcheck.report.render import md_escape, render_json, render_markdown, report_data
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden"
+NOW = dt.datetime(2026, 11, 21, 9, 30)
+
+
+def mini_context(**kwargs: object) -> ReportContext:
+    q, a = load_answers_file(DATA / "mini-answers.yaml", DATA / "mini.yaml")
+    return build_context(q, a, now=NOW, generator="crmcheck TEST", **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return html_for(mini_context(), DEFAULT_BRAND)
+
+
+def scrub(text: str) -> str:
+    """Remove what changes without the report changing: embedded files and the chart's geometry."""
+    text = re.sub(r"data:[a-z+/-]+;base64,[A-Za-z0-9+/=]+", "data:…", text)
+    return re.sub(r"<svg\b.*?</svg>", "<svg>…</svg>", text, flags=re.S)
+
+
+def check_golden(name: str, text: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update or not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if not update:
+            pytest.fail(f"{path} did not exist; written now - review it and commit it")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} differs from the golden file; if intended, run pytest --update-golden"
+
+
+def test_html_matches_golden(html: str, update_golden: bool) -> None:
+    check_golden("report-mini.html", scrub(html), update_golden)
+
+
+def test_markdown_matches_golden(update_golden: bool) -> None:
+    check_golden("report-mini.md", render_markdown(mini_context()), update_golden)
+
+
+class _Outline(HTMLParser):
+    """Collect ids, links, section headings and the charts of an HTML report."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.links: list[str] = []
+        self.sections: list[str] = []
+        self.svgs = 0
+        self._in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if attr.get("id"):
+            self.ids.append(attr["id"] or "")
+        if tag == "a" and attr.get("href", "").startswith("#"):  # type: ignore[union-attr]
+            self.links.append((attr["href"] or "")[1:])
+        if tag == "h1" and "section" in (attr.get("class") or ""):
+            self._in_h1 = True
+            self.sections.append("")
+        if tag == "svg":
+            self.svgs += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h1:
+            self.sections[-1] += data
+
+
+def outline(html: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(html)
+    return parser
+
+
+def test_sections_come_in_the_order_the_issue_asks(html: str) -> None:
+    assert outline(html).sections == [
+        "Executive summary", "Scorecard", "The seven deadly sins", "Processes in scope", "Action plan",
+        "Where the respondents disagree", "Trend", "Methodology", "Appendix",
+    ]
+
+
+def test_every_contents_link_points_at_an_anchor(html: str) -> None:
+    out = outline(html)
+    assert out.links, "the contents list no sections"
+    assert set(out.links) <= set(out.ids)
+    assert len(out.ids) == len(set(out.ids)), "duplicate ids"
+    for pid in ("leads", "sales", "dealer-onboarding"):
+        assert f"process-{pid}" in out.links
+
+
+def test_radar_chart_is_inline_vector_svg_without_scripts(html: str) -> None:
+    svg = re.search(r"<svg\b.*?</svg>", html, flags=re.S)
+    assert svg is not None
+    chart = svg.group(0)
+    assert "<script" not in chart and "<!--" not in chart
+    assert "Ownership" in chart and "Measures" in chart
+    assert 'id="chart-radar"' in chart
+
+
+def test_summary_states_verdict_blockers_risks_and_actions(html: str) -> None:
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = re.sub(r"\s+", " ", text)
+    assert "Acme Ltd is not ready to roll out CRM yet: readiness index 31.4 of 100 (Not ready)." in text
+    assert "Blocker · Dealer onboarding : Is there a named owner?" in text
+    assert "No data integration HIGH".lower() in text.lower()
+    assert "1 Grade leads" in text and "2 Name an accountable owner" in text
+
+
+def test_heat_map_cells_are_coloured_by_score(html: str) -> None:
+    assert re.search(r'<td class="cell" style="background: #[0-9a-f]{6}">21</td>', html)
+
+
+def test_context_facts_match_the_scorecard() -> None:
+    ctx = mini_context()
+    assert (ctx.summary.index, ctx.summary.verdict, ctx.summary.band) == (31.4, "No-go", "Not ready")
+    assert [s.title for s in ctx.summary.top_risks] == ["No data integration", "No CRM strategy"]
+    assert [a.title for a in ctx.summary.first_actions][:2] == ["Grade leads", "Name an accountable owner"]
+    sales = next(p for p in ctx.processes if p.id == "sales")
+    mandate = next(q for q in sales.questions if q.id == "own-mandate")
+    assert mandate.status == "na" and mandate.notes[0].reason == "no mandate needed"
+    assert [d.question for d in ctx.disagreements] == ["own-owner", "strat-agreed"]
+    assert ctx.history == []  # one assessment: the trend section says so instead
+
+
+def test_history_lists_earlier_assessments_in_date_order() -> None:
+    q, a = load_answers_file(DATA / "mini-answers.yaml", DATA / "mini.yaml")
+    earlier = dataclasses.replace(a, label="2026-Q2", date=dt.date(2026, 5, 20))
+    ctx = build_context(q, a, now=NOW, history=[(q, earlier)])
+    assert [(h.label, h.current) for h in ctx.history] == [("2026-Q2", False), ("2026-Q4", True)]
+    html = html_for(ctx, DEFAULT_BRAND)
+    assert "2026-Q2" in html and "(this report)" in html
+
+
+def test_initials_are_unique_and_short() -> None:
+    assert initials(["Dana Reyes", "Dan Roe", "Lee", "🚀", "Émile Zola"]) == {
+        "Dana Reyes": "DR", "Dan Roe": "DR2", "Lee": "L", "🚀": "R4", "Émile Zola": "ÉZ"}
+
+
+def test_json_is_the_reports_data() -> None:
+    data = json.loads(render_json(mini_context()))
+    assert data["format"] == "crmcheck.report/1"
+    assert data["meta"]["client"] == "Acme Ltd" and data["meta"]["date"] == "2026-11-20"
+    assert data["summary"]["verdict"] == "No-go"
+    assert [p["id"] for p in data["processes"]] == ["leads", "sales", "dealer-onboarding"]
+    assert {h["key"] for h in data["roadmap"]} == {"30", "60", "90", "later"}
+    assert set(data) >= {"summary", "criteria", "processes", "sins", "actions", "disagreements",
+                         "evidence_gaps", "respondents", "history", "methodology", "appendix"}
+    assert report_data(mini_context()) == data
+
+
+def test_markdown_escapes_what_would_become_markup() -> None:
+    assert md_escape("<b>x</b> & [a](b) *c* _d_ `e` | f") == (
+        "&lt;b&gt;x&lt;/b&gt; &amp; \\[a\\](b) \\*c\\* \\_d\\_ \\`e\\` \\| f")
+    assert md_escape("# not a heading") == "\\# not a heading"
+    assert md_escape("1. not a list") == "1\\. not a list"
+    assert md_escape("31.4") == "31.4"
+    assert md_escape("two\nlines") == "two lines"
+
+
+def test_brand_colours_and_logo_reach_the_html() -> None:
+    brand = load_brand(DATA / "report_brand.yaml")
+    html = html_for(mini_context(brand=brand), brand)
+    assert "--primary: #7A1F5C; --accent: #2A9D8F;" in html
+    assert '<img src="data:image/png;base64,' in html
+    assert "Harbour Lane Advisory" in html and "Morgan Ellis" in html
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "json"])
+def test_each_text_format_is_written(fmt: str, tmp_path: Path) -> None:
+    q, a = load_answers_file(DATA / "mini-answers.yaml", DATA / "mini.yaml")
+    out = tmp_path / f"report.{fmt}"
+    result = make_report(q, a, out=out, now=NOW, fmt=fmt)
+    assert result.path == out and result.size == out.stat().st_size > 1000
+    assert "Acme Ltd" in out.read_text(encoding="utf-8")
+
+
+def test_template_dir_overrides_one_file(tmp_path: Path) -> None:
+    (tmp_path / "report.css").write_text("h1 { color: #010203; }", encoding="utf-8")
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "trend.html.j2").write_text(
+        '<section id="trend"><h1 class="section">Trend</h1><p>Our own trend page</p></section>', encoding="utf-8")
+    html = html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path)
+    assert "h1 { color: #010203; }" in html and "Our own trend page" in html
+    assert "Executive summary" in html  # everything else still comes from the built-in templates
+
+
+def test_a_template_using_an_unknown_value_fails_clearly(tmp_path: Path) -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "trend.html.j2").write_text("{{ r.no_such_field }}", encoding="utf-8")
+    with pytest.raises(ReportError, match=r"trend.html.j2:1: the report template failed: .*no_such_field"):
+        html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path)
+
+
+def test_a_template_cannot_reach_python_internals(tmp_path: Path) -> None:
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "trend.html.j2").write_text(
+        "{{ r.__class__.__init__.__globals__ }}", encoding="utf-8")
+    with pytest.raises(ReportError, match="unsafe|__class__|__init__"):
+        html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path)
+
+
+def test_missing_template_dir_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="no such folder"):
+        html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path / "nope")

@@ -1,0 +1,182 @@
+"""Hostile text in every user field comes out literally, and the PDF fetches nothing it should not.
+
+The hostile answers (tests/data/report_hostile-answers.yaml) and brand
+(tests/data/report_brand-hostile.yaml) put markup, CSS, template syntax, local-file and network
+URLs, a very long word, right-to-left text and emoji into the client, label, process, respondent,
+interviewer, answer-note, N/A-reason and every brand field; the brand's SVG logo itself points
+at file:///etc/passwd and at the network.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from pypdf import PdfReader
+
+from crmcheck.answers import parse_answers
+from crmcheck.brand import load_brand
+from crmcheck.questionnaire import load_questionnaire
+from crmcheck.report import html_for
+from crmcheck.report.context import build_context
+from crmcheck.report.pdf import FetchPolicy, allowed_file, fetch_policy, write_pdf
+from crmcheck.report.render import render_json, render_markdown, template_dirs
+from crmcheck.resources import templates_dir
+
+DATA = Path(__file__).parent / "data"
+NOW = dt.datetime(2026, 11, 21, 9, 30)
+# Characters no bundled or standard font draws: emoji and bidi control characters.
+UNDRAWN = re.compile("[\U0001F300-\U0001FAFF\u202a-\u202e\u2066-\u2069]|\\\\u202[a-e]")
+
+# Each appears in at least one user-text field of the hostile files.
+HOSTILE = [
+    "<script>alert(1)</script> Acme & Sons {{ 7*7 }}",
+    "2026-Q4 <b>bold</b>",
+    '<img src="file:///etc/passwd"> Dealer onboarding',
+    "Ana <i>Silva</i> {{ 7*7 }}",
+    "Head of Sales </style><style>body{display:none}</style>",
+    "שלום עולם Sales",
+    "[link](http://evil.example/x) **bold** | pipe",
+    '<img src="file:///etc/passwd"> and <link rel="stylesheet" href="http://evil.example/x.css">',
+    "مرحبا بالعالم — weekly figures",
+    "{% raw %}{{ config }}{% endraw %} ${7*7} #{7*7} <%= 7*7 %>",
+    "<style>@import url(http://evil.example/x.css);</style>",
+    "url(file:///etc/passwd); background: url(http://evil.example/x.png)",
+    "<script>alert('firm')</script> {{ 7*7 }}",
+    "</style><style>*{display:none}</style>",
+    '[mail](javascript:alert(1)) <a href="http://evil.example">x</a>',
+]
+LONG_WORD = "Pneumonoultramicroscopicsilicovolcanoconiosis-" * 3
+
+
+def hostile(strip_emoji: bool = False):  # type: ignore[no-untyped-def]
+    q = load_questionnaire(DATA / "mini.yaml")
+    text = (DATA / "report_hostile-answers.yaml").read_text(encoding="utf-8")
+    if strip_emoji:
+        text = UNDRAWN.sub("", text)
+    a = parse_answers(text, q, name="hostile")
+    brand = load_brand(DATA / "report_brand-hostile.yaml")
+    if strip_emoji:
+        brand = dataclasses.replace(brand, cover_line=UNDRAWN.sub("", brand.cover_line or ""))
+    return q, a, brand, build_context(q, a, now=NOW, brand=brand)
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    _, _, brand, ctx = hostile()
+    return html_for(ctx, brand)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_html_shows_hostile_text_escaped(html: str, text: str) -> None:
+    assert str(escape(text)) in html
+
+
+def test_html_has_no_markup_from_user_text(html: str) -> None:
+    for raw in ("<script", "<img src=\"file:", "<link rel", "<style>@import", "</style><style>",
+                "<b>bold</b>", "<i>Silva</i>", '<a href="http://evil'):
+        assert raw not in html, raw
+    assert "49" not in re.sub(r"data:[^\"')]+|<svg.*?</svg>|#[0-9a-fA-F]{3,6}", "", html).split("Appendix")[0]
+    assert "🚀" in html and "שלום" in html and "مرحبا" in html and LONG_WORD[:90] in html
+
+
+def test_markdown_escapes_hostile_text() -> None:
+    _, _, _, ctx = hostile()
+    md = render_markdown(ctx)
+    assert "<" not in md.replace("<!--", "")  # every < from user text became &lt;
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Acme &amp; Sons {{ 7\\*7 }}" in md
+    assert "\\[link\\](http://evil.example/x) \\*\\*bold\\*\\* \\| pipe" in md
+    assert "🚀" in md
+
+
+def test_json_keeps_hostile_text_verbatim() -> None:
+    _, _, _, ctx = hostile()
+    data = json.loads(render_json(ctx))
+    assert data["meta"]["client"] == HOSTILE[0]
+    assert data["respondents"][0]["interviewer"] == HOSTILE[6]
+    assert data["brand"]["firm"] == HOSTILE[12]
+
+
+def pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", "", "".join(page.extract_text() for page in PdfReader(path).pages))
+
+
+@pytest.mark.slow
+def test_pdf_shows_hostile_text_literally(tmp_path: Path) -> None:
+    # Without emoji and bidi controls: a glyph no installed font has makes WeasyPrint write a
+    # custom encoding that pypdf cannot read back (the next test renders them).
+    _, _, brand, ctx = hostile(strip_emoji=True)
+    dirs = template_dirs(None)
+    out = tmp_path / "hostile.pdf"
+    write_pdf(html_for(ctx, brand), out, policy=fetch_policy(dirs, brand.logo.path if brand.logo else None),
+              base_url=dirs[0])
+    text = pdf_text(out)
+    for s in HOSTILE:
+        s = UNDRAWN.sub("", s)
+        # The PDF's text is extracted line by line; compare without whitespace.
+        assert re.sub(r"\s+", "", s) in text, s
+    assert "Pneumonoultramicroscopicsilicovolcanoconiosis" in text
+
+
+@pytest.mark.slow
+def test_pdf_fetches_nothing_but_embedded_data(tmp_path: Path) -> None:
+    _, _, brand, ctx = hostile()
+    dirs = template_dirs(None)
+    assert brand.logo is not None
+    policy = fetch_policy(dirs, brand.logo.path)
+    pages = write_pdf(html_for(ctx, brand), tmp_path / "hostile.pdf", policy=policy, base_url=dirs[0])
+    assert pages > 5
+    # The only URLs requested are the data: URIs crmcheck embedded and the two in the SVG logo,
+    # which were refused.
+    assert [u for u in policy.requested if not u.startswith("data:")] == policy.refused
+    assert sorted(policy.refused) == ["file:///etc/passwd", "http://evil.example/logo.png"]
+
+
+@pytest.mark.slow
+def test_a_template_override_cannot_fetch_files_or_the_network(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    secret.write_bytes((DATA / "report_logo.png").read_bytes())
+    tpl = tmp_path / "templates"
+    tpl.mkdir()
+    (tpl / "own.png").write_bytes((DATA / "report_logo.png").read_bytes())
+    (tpl / "report.html.j2").write_text(
+        "<html><head><style>@import url(file:///etc/hostname); "
+        "body { background: url(http://evil.example/bg.png) }</style>"
+        '<link rel="stylesheet" href="https://evil.example/x.css"></head><body>'
+        f'<img src="file:///etc/passwd"><img src="{secret.as_uri()}"><img src="../secret.png">'
+        '<img src="//evil.example/x.png"><img src="ftp://evil.example/x.png">'
+        '<img src="own.png"><p>{{ r.meta.client }}</p></body></html>', encoding="utf-8")
+    _, _, brand, ctx = hostile()
+    dirs = template_dirs(tpl)
+    policy = fetch_policy(dirs, None)
+    write_pdf(html_for(ctx, brand, template_dir=tpl), tmp_path / "x.pdf", policy=policy, base_url=dirs[0])
+    assert (tpl / "own.png").as_uri() in policy.requested  # its own files it may use
+    assert (tpl / "own.png").as_uri() not in policy.refused
+    for bad in ("file:///etc/hostname", "http://evil.example/bg.png", "https://evil.example/x.css",
+                "file:///etc/passwd", secret.as_uri(), "file://evil.example/x.png", "ftp://evil.example/x.png"):
+        assert bad in policy.refused, (bad, policy.refused)
+
+
+def test_fetch_policy_allows_only_template_files_and_the_logo(tmp_path: Path) -> None:
+    tpl = templates_dir().resolve()
+    logo = (DATA / "report_logo.png").resolve()
+    policy = FetchPolicy((tpl,), (logo,))
+    assert allowed_file((tpl / "report.css").as_uri(), policy) == tpl / "report.css"
+    assert allowed_file(logo.as_uri(), policy) == logo
+    assert allowed_file((DATA / "report_brand.yaml").as_uri(), policy) is None  # the logo's neighbour
+    assert allowed_file(f"file://{tpl}/../pyproject.toml", policy) is None
+    assert allowed_file(f"file://{tpl}/%2e%2e/pyproject.toml", policy) is None
+    assert allowed_file("file:///etc/passwd", policy) is None
+    assert allowed_file(f"file://evil.example{tpl}/report.css", policy) is None
+    assert allowed_file(f"http://localhost{tpl}/report.css", policy) is None
+    assert allowed_file((tpl / "no-such-file.css").as_uri(), policy) is None
+    link = tpl.parent / "tests" / "data"  # a symlink inside the templates pointing out is refused
+    inside = tmp_path / "tpl"
+    inside.mkdir()
+    (inside / "escape").symlink_to(link)
+    assert allowed_file((inside / "escape" / "report_brand.yaml").as_uri(), FetchPolicy((inside,))) is None
