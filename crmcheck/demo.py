@@ -42,8 +42,8 @@ def demo_brand_file() -> Path:
 
 def load_demo(answers: Path | None = None) -> tuple[Questionnaire, str, Assessment]:
     """Return the sample's questionnaire, that questionnaire's text, and the sample assessment."""
-    from crmcheck.assess import load_answers_file
     from crmcheck.answers import read_questionnaire_ref
+    from crmcheck.assess import load_answers_file
     from crmcheck.questionnaire import find_questionnaire
     from crmcheck.resources import sample_answers
 
