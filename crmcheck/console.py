@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from typing import IO, Any
 
@@ -51,11 +52,28 @@ def _cell(value: float | None) -> Text:
     return Text(fmt(value), style=score_style(value))
 
 
-def _short(q: Questionnaire, title: str) -> str:
-    return {"Documented procedures": "Procedures", "Departmental interfaces": "Interfaces"}.get(title, title)
+def _short(q: Questionnaire, title: str, narrow: bool = False) -> str:
+    short = {"Documented procedures": "Procedures", "Departmental interfaces": "Interfaces"}.get(title, title)
+    if not narrow:
+        return short
+    return _ABBREV.get(title, short[:4])
 
 
-def scorecard_renderable(q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5) -> Group:
+_ABBREV = {"Ownership": "Own", "Goals": "Goal", "Measures": "Meas", "Documented procedures": "Proc",
+           "Integrity": "Intg", "Departmental interfaces": "Intf"}
+
+
+def _target(goal: float | None, value: float | None) -> Text:
+    """Show a target, ticked when the score reaches it."""
+    if goal is None:
+        return Text("")
+    reached = value is not None and value >= goal
+    return Text(f"{goal:g}" + ("✓" if reached else ""), style="green" if reached else "dim")
+
+
+def scorecard_renderable(
+    q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5, console_width: int | None = None
+) -> Group:
     """Build the rich scorecard: headline, processes × criteria, sins, findings, first actions."""
     parts: list[Any] = []
     head = Text()
@@ -63,22 +81,33 @@ def scorecard_renderable(q: Questionnaire, card: Scorecard, plan: ActionPlan, *,
     head.append(f"   {card.questionnaire} · {card.date.isoformat()}\n", style="dim")
     head.append("Readiness index ")
     head.append(f"{card.index:.1f}", style=f"bold {score_style(card.index)}")
-    head.append(f" / 100  ({card.band})   Verdict ")
+    head.append(f" / 100  ({card.band})")
+    if "index" in card.targets:
+        goal = card.targets["index"]
+        head.append(f"  target {goal:g}" + (" ✓" if card.index >= goal else ""), style="dim")
+    head.append("   Verdict ")
     head.append(card.verdict, style=VERDICT_STYLE[card.verdict])
     head.append(f"   Completeness {card.completeness:.0%}")
     parts.append(Panel(head, expand=False))
 
     crit = Table(title="Processes × criteria", title_justify="left", show_lines=False)
-    crit.add_column("Process")
-    crit.add_column("Imp.", justify="right")
+    narrow = (console_width or shutil.get_terminal_size((100, 24)).columns) < 100
+    crit.add_column("Process", min_width=14, ratio=3)
+    crit.add_column("Imp" if narrow else "Imp.", justify="right")
     for c in q.criteria:
-        crit.add_column(_short(q, c.title), justify="right")
+        crit.add_column(_short(q, c.title, narrow), justify="right", no_wrap=True)
     crit.add_column("Score", justify="right", style="bold")
     for p in card.processes:
         title = p.title + (" *" if p.custom else "")
         crit.add_row(title, str(p.importance), *[_cell(p.criteria[c.id]) for c in q.criteria], _cell(p.score))
     crit.add_row(Text("All processes", style="bold"), "", *[_cell(card.criteria[c.id]) for c in q.criteria],
                   _cell(card.sections["processes"]), end_section=True)
+    if narrow:
+        crit.caption = " · ".join(f"{_short(q, c.title, True)} {c.title.lower()}" for c in q.criteria)
+        crit.caption_justify = "left"
+    if any(c.id in card.targets for c in q.criteria):
+        crit.add_row(Text("Target", style="dim"), "",
+                     *[_target(card.targets.get(c.id), card.criteria[c.id]) for c in q.criteria], "")
     parts.append(crit)
 
     sins = Table(title="Seven deadly sins — risk", title_justify="left")
@@ -86,9 +115,13 @@ def scorecard_renderable(q: Questionnaire, card: Scorecard, plan: ActionPlan, *,
     sins.add_column("Sin")
     sins.add_column("Score", justify="right")
     sins.add_column("Risk")
+    sin_targets = any(s.id in card.targets for s in card.sins)
+    if sin_targets:
+        sins.add_column("Target", justify="right")
     for n, s in enumerate(card.sins, start=1):
         level = Text(s.level or "not assessed", style=RISK_STYLE.get(s.level or "", "dim"))
-        sins.add_row(str(n), s.title, _cell(s.score), level)
+        extra = [_target(card.targets.get(s.id), s.score)] if sin_targets else []
+        sins.add_row(str(n), s.title, _cell(s.score), level, *extra)
     parts.append(sins)
 
     if card.blockers:

@@ -126,7 +126,7 @@ class Scorecard:
     questions: list[QuestionResult]
     respondents: list[RespondentSummary]
     completeness: float
-    targets: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)  # effective: questionnaire defaults, then the assessment's
 
     def result(self, process: str, question: str) -> QuestionResult | None:
         """Return one question instance's result."""
@@ -299,7 +299,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         questions=results,
         respondents=summaries,
         completeness=completeness,
-        targets=dict(a.targets),
+        targets={**q.scoring.targets, **a.targets},
     )
 
 

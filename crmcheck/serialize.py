@@ -2,7 +2,7 @@
 
 Shape (``crmcheck score --json``), version 1:
 ``{"format": "crmcheck.scorecard/1", "questionnaire", "client", "label", "date", "index",
-"band", "verdict", "verdict_reasons", "completeness", "sections": {...}, "criteria": {id: score},
+"band", "verdict", "verdict_reasons", "completeness", "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100},
 "processes": [{id, title, importance, custom, score, criteria}], "sins": [{id, title, score,
 risk, level}], "blockers": [...], "disagreements": [...], "evidence_gaps": [...],
 "respondents": [...], "actions": [...]}``. Scores are 0-100 floats rounded to one decimal, or
@@ -44,6 +44,7 @@ def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
         "completeness": round(card.completeness, 3),
         "sections": {k: r1(v) for k, v in card.sections.items()},
         "criteria": {k: r1(v) for k, v in card.criteria.items()},
+        "targets": dict(card.targets),
         "processes": [
             {
                 "id": p.id,

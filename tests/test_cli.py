@@ -65,7 +65,7 @@ def test_score_json_has_the_documented_shape() -> None:
     assert data["format"] == "crmcheck.scorecard/1"
     assert set(data) == {
         "format", "questionnaire", "client", "label", "date", "index", "band", "verdict",
-        "verdict_reasons", "completeness", "sections", "criteria", "processes", "sins", "blockers",
+        "verdict_reasons", "completeness", "sections", "criteria", "targets", "processes", "sins", "blockers",
         "disagreements", "evidence_gaps", "respondents", "actions",
     }
     assert (data["index"], data["band"], data["verdict"]) == (31.4, "Not ready", "No-go")
