@@ -2,8 +2,8 @@
 
 Shape (``crmcheck score --json``), version 1:
 ``{"format": "crmcheck.scorecard/1", "questionnaire", "client", "label", "date", "index",
-"band", "verdict", "verdict_reasons", "completeness", "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100},
-"processes": [{id, title, importance, custom, score, criteria}], "sins": [{id, title, score,
+"band", "verdict", "verdict_reasons", "completeness", "sections": {...}, "criteria": {id: score},
+"targets": {key: 0-100}, "processes": [{id, title, importance, custom, score, criteria}], "sins": [{id, title, score,
 risk, level}], "blockers": [...], "disagreements": [...], "evidence_gaps": [...],
 "respondents": [...], "actions": [...]}``. Scores are 0-100 floats rounded to one decimal, or
 null when not assessed.
