@@ -1,0 +1,94 @@
+"""The built-in questionnaire and its sample: the content the product stands on.
+
+These tests hold the content to what the foundation issue asks of it (coverage of the domain,
+level descriptors on every question, the case-study probes, enough rules to act on) and pin the
+sample company's result, which the demo, the README and the report tests show.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crmcheck.assess import load_answers_file
+from crmcheck.plan import build_action_plan
+from crmcheck.questionnaire import Condition, Questionnaire, load_questionnaire
+from crmcheck.resources import default_questionnaire, sample_answers
+from crmcheck.scoring import score
+
+CRITERIA = ["ownership", "goals", "measures", "procedures", "integrity", "interfaces"]
+SINS = ["no-strategy", "expectations", "success-undefined", "hosting-decision", "processes-not-improved",
+        "no-data-integration", "not-socialised"]
+
+
+@pytest.fixture(scope="module")
+def q() -> Questionnaire:
+    return load_questionnaire(default_questionnaire())
+
+
+def test_six_criteria_and_seven_sins_with_two_to_four_questions_each(q: Questionnaire) -> None:
+    assert [c.id for c in q.criteria] == CRITERIA
+    assert [s.id for s in q.sins] == SINS
+    for group in [*q.criteria, *q.sins]:
+        assert 2 <= len(group.questions) <= 4, group.id
+
+
+def test_catalogue_covers_the_customer_facing_processes(q: Questionnaire) -> None:
+    ids = {p.id for p in q.processes}
+    assert len(ids) >= 8
+    assert {"lead-management", "sales", "key-accounts", "service", "billing", "campaigns"} <= ids
+
+
+def test_every_question_describes_every_level_in_its_own_words(q: Questionnaire) -> None:
+    generic = {lv.descriptor for scale in q.scales.values() for lv in scale.levels}
+    for item in q.item_index.by_id.values():
+        question = item.question
+        levels = [lv.value for lv in q.scale_of(question).levels]
+        assert question.descriptors is not None, question.id
+        assert sorted(question.descriptors) == levels, question.id
+        texts = list(question.descriptors.values())
+        assert len(set(texts)) == len(texts), f"{question.id}: two levels read the same"
+        assert not generic & set(texts), f"{question.id}: reuses the scale's generic wording"
+
+
+@pytest.mark.parametrize(("process", "question", "words"), [
+    ("lead-management", "lead-grading", ["weighted", "agreed"]),
+    ("lead-management", "lead-wait", ["wait"]),
+    ("lead-management", "lead-routing", ["territory"]),
+    ("key-accounts", "ka-defined-first", ["before", "vendor"]),
+    ("key-accounts", "ka-team", ["account team", "service agreement"]),
+    ("sales", "sales-cycle", ["cycle time"]),
+    ("sales", "sales-dependencies", ["other departments", "turnaround"]),
+])
+def test_case_study_probes_are_asked_of_their_process(
+    q: Questionnaire, process: str, question: str, words: list[str]
+) -> None:
+    item = q.question(question)
+    assert item is not None and item.owner == process
+    assert item in q.process_items(process)
+    for word in words:
+        assert word in item.question.text.lower()
+
+
+def test_enough_rules_and_every_horizon_used(q: Questionnaire) -> None:
+    assert len(q.rules) >= 30
+    assert {r.recommend.horizon for r in q.rules} == {30, 60, 90, "later"}
+    heads = {head for r in q.rules for head in _heads(r.when)}
+    assert {"all", "any", "question", "process", "sin", "index", "disagreement"} <= heads
+
+
+def _heads(cond: Condition) -> set[str]:
+    subs = [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]
+    return {cond.head}.union(*(_heads(c) for c in subs))
+
+
+def test_sample_scores_as_documented() -> None:
+    q, assessment = load_answers_file(sample_answers())
+    card = score(q, assessment)
+    assert (card.index, card.band, card.verdict) == (50.1, "Emerging", "Conditional")
+    assert len(assessment.processes) == 6 and len(assessment.respondents) == 4
+    assert {r.department for r in assessment.respondents} == {"Sales", "Marketing", "Service", "IT"}
+    assert card.disagreements, "the sample's respondents partly disagree"
+    assert [(r.process, r.question) for r in card.evidence_gaps] == [("programme", "host-tco")]
+    plan = build_action_plan(q, card)
+    assert len(plan.actions) >= 20
+    assert {a.horizon for a in plan.actions} >= {30, 60, 90}
