@@ -16,6 +16,9 @@ from typing import Any
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME
 from crmcheck.scoring import Scorecard
+from crmcheck.trend import trend_data
+
+__all__ = ["comparison_data", "scorecard_data", "trend_data"]
 
 FORMAT = "crmcheck.scorecard/1"
 
@@ -135,20 +138,4 @@ def comparison_data(c: Any) -> dict[str, Any]:
         "actions_new": [{"rule": a.rule, "title": a.title, "processes": list(a.processes)} for a in c.actions_new],
         "targets": [_delta(d) for d in c.targets],
         "not_compared": c.not_compared,
-    }
-
-
-def trend_data(t: Any) -> dict[str, Any]:
-    """Return a ``history.Trend`` as JSON-ready data (format crmcheck.trend/1)."""
-    return {
-        "format": "crmcheck.trend/1",
-        "client": t.client,
-        "points": [
-            {"label": p.label, "date": p.date.isoformat(), "questionnaire": p.questionnaire, "index": p.index,
-             "band": p.band, "verdict": p.verdict, "completeness": round(p.completeness, 3),
-             "criteria": {k: r1(v) for k, v in p.criteria.items()}, "sins": {k: r1(v) for k, v in p.sins.items()}}
-            for p in t.points
-        ],
-        "targets": t.targets,
-        "notes": t.notes,
     }

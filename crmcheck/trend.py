@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -94,3 +95,23 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in t.notes]
     return "\n".join(lines)
+
+
+def _r1(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def trend_data(t: Trend) -> dict[str, Any]:
+    """Return a trend as JSON-ready data (format crmcheck.trend/1, documented in the README)."""
+    return {
+        "format": "crmcheck.trend/1",
+        "client": t.client,
+        "points": [
+            {"label": p.label, "date": p.date.isoformat(), "questionnaire": p.questionnaire, "index": p.index,
+             "band": p.band, "verdict": p.verdict, "completeness": round(p.completeness, 3),
+             "criteria": {k: _r1(v) for k, v in p.criteria.items()}, "sins": {k: _r1(v) for k, v in p.sins.items()}}
+            for p in t.points
+        ],
+        "targets": t.targets,
+        "notes": t.notes,
+    }

@@ -58,7 +58,7 @@ def trend_cmd(ctx: click.Context, client: str, as_json: bool) -> None:
 
     trend = load_trend(settings(ctx).db, client)
     if as_json:
-        from crmcheck.serialize import trend_data
+        from crmcheck.trend import trend_data
 
         click.echo(json.dumps(trend_data(trend), indent=2, ensure_ascii=False))
         return
