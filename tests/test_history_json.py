@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
+
+from test_history import Q2, Q3, Q4
 
 from crmcheck.history import compare, trend
 from crmcheck.serialize import comparison_data
 from crmcheck.trend import trend_data
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_history import Q2, Q3, Q4  # noqa: E402
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
 
