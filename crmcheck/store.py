@@ -1,0 +1,589 @@
+"""The assessment store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
+
+What is stored is what people said — clients, assessments, processes in scope, respondents,
+answers — and the exact questionnaire text each assessment was answered with (once per content
+hash), so an old assessment re-scores identically after the questionnaire changes. The one
+derived value kept, ``assessments.summary``, is a cache for fast listing: it is cleared whenever
+an answer changes and recomputed from the answers when next needed.
+
+Every answer is written in its own short transaction. SQLite runs in WAL mode with a busy
+timeout, and write transactions start with ``BEGIN IMMEDIATE``, so two interviews writing to one
+file wait for each other instead of failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+from crmcheck.answers import Answer, Assessment, Respondent, ScopedProcess
+from crmcheck.errors import BadInputError, NotFoundError, StoreError
+from crmcheck.questionnaire import Questionnaire, content_hash, parse_questionnaire
+from crmcheck.store_summary import (
+    SCHEMA_VERSION,
+    SUMMARY_VERSION,
+    client_key,
+    default_url,
+    resolve_url,
+    sqlite_path,
+)
+
+__all__ = ["SCHEMA_VERSION", "AssessmentInfo", "RespondentInfo", "Store", "StoredAssessment", "default_url",
+           "open_store"]
+
+metadata = MetaData()
+
+meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+
+questionnaires = Table(
+    "questionnaires", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("ref", String(200), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+)
+
+clients = Table(
+    "clients", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("slug", String(200), nullable=False, unique=True),
+)
+
+assessments = Table(
+    "assessments", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("date", String(10), nullable=False),
+    Column("status", String(20), nullable=False, default="in-progress"),
+    Column("questionnaire_id", Integer, ForeignKey("questionnaires.id"), nullable=False),
+    Column("created", String(32), nullable=False),
+    Column("updated", String(32), nullable=False),
+    Column("targets", Text),  # JSON {key: value}; since schema 2
+    Column("summary", Text),  # JSON cache of derived scores; since schema 2
+    UniqueConstraint("client_id", "label"),
+)
+
+processes = Table(
+    "processes", metadata,
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("process_id", String(100), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title", String(200), nullable=False),
+    Column("importance", Integer, nullable=False),
+    Column("custom", Integer, nullable=False, default=0),
+)
+
+respondents = Table(
+    "respondents", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("assessment_id", Integer, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("role", String(200), nullable=False),
+    Column("department", String(200), nullable=False),
+    Column("interviewer", String(200)),
+    Column("status", String(20), nullable=False, default="in-progress"),
+    UniqueConstraint("assessment_id", "name"),
+)
+
+answers = Table(
+    "answers", metadata,
+    Column("respondent_id", Integer, ForeignKey("respondents.id", ondelete="CASCADE"), primary_key=True),
+    Column("process", String(100), primary_key=True),
+    Column("question", String(100), primary_key=True),
+    Column("kind", String(10), nullable=False),
+    Column("level", Integer),
+    Column("reason", Text),
+    Column("note", Text),
+    Column("at", String(32)),
+)
+
+# Schema history. 1: the first release (no targets, no summary cache). 2: targets and summary.
+MIGRATIONS: dict[int, list[str]] = {
+    2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
+}
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """An assessment as stored, with the questionnaire it was answered with."""
+
+    id: int
+    questionnaire: Questionnaire
+    questionnaire_text: str
+    assessment: Assessment
+    status: str
+    created: dt.datetime
+    updated: dt.datetime
+
+
+@dataclass(frozen=True)
+class AssessmentInfo:
+    """One line of ``crmcheck list``."""
+
+    id: int
+    client: str
+    label: str
+    date: dt.date
+    status: str
+    questionnaire_ref: str
+    respondents: int
+    completeness: float
+    index: float | None
+
+
+@dataclass(frozen=True)
+class RespondentInfo:
+    """A respondent of an assessment, for picking whom to continue with."""
+
+    id: int
+    name: str
+    role: str
+    department: str
+    interviewer: str | None
+    status: str
+    answered: int
+
+
+def _now() -> str:
+    return dt.datetime.now().isoformat(timespec="seconds")
+
+
+@lru_cache(maxsize=32)
+def _parse(text: str) -> Questionnaire:
+    return parse_questionnaire(text, "<stored questionnaire>")
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating or migrating if needed) the store at ``url``; None means the default file."""
+    return Store(resolve_url(url))
+
+
+class Store:
+    """Repository functions over one database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        path = sqlite_path(url)
+        self.is_sqlite = url.startswith("sqlite")
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.engine: Engine = create_engine(url, connect_args={"timeout": 30} if self.is_sqlite else {})
+        except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
+            raise StoreError(f"cannot open store {url!r}: {exc}") from None
+        if self.is_sqlite:
+            _sqlite_pragmas(self.engine)
+        self.where = str(path) if path else url
+        self._migrate()
+
+    # ------------------------------------------------------------ connection and schema
+
+    @contextmanager
+    def _tx(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            raise StoreError(f"store {self.where}: {exc.orig}") from None
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            existing = set(self.engine.dialect.get_table_names(conn))
+            if "meta" not in existing:
+                metadata.create_all(conn)
+                conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return
+            version = int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"store {self.where} was written by a newer crmcheck (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade crmcheck: pip install -U crmcheck"
+                )
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target]:
+                    conn.exec_driver_sql(statement)
+                conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
+
+    # ------------------------------------------------------------ references
+
+    def find(self, ref: str) -> int | None:
+        """Return the id an assessment reference (id or client/label) names, or None."""
+        with self._tx() as conn:
+            return self._find(conn, ref)
+
+    def _find(self, conn: Connection, ref: str) -> int | None:
+        ref = ref.strip()
+        if ref.isdigit():
+            found = conn.execute(select(assessments.c.id).where(assessments.c.id == int(ref))).scalar()
+            return int(found) if found is not None else None
+        client, sep, label = ref.rpartition("/")
+        if not sep:
+            return None
+        rows = conn.execute(
+            select(assessments.c.id, assessments.c.label)
+            .join(clients, clients.c.id == assessments.c.client_id)
+            .where(clients.c.slug == client_key(client))
+        ).all()
+        return next((int(r.id) for r in rows if r.label.lower() == label.strip().lower()), None)
+
+    def _require(self, conn: Connection, ref: str) -> int:
+        found = self._find(conn, ref)
+        if found is None:
+            hint = "an id or client/label, e.g. acme/2026-Q4" if "/" not in ref and not ref.isdigit() else ""
+            raise NotFoundError(f"no assessment '{ref}' in {self.where}" + (f" (expected {hint})" if hint else "")
+                                + "; see: crmcheck list")
+        return found
+
+    # ------------------------------------------------------------ writing
+
+    def _questionnaire_id(self, conn: Connection, text: str) -> int:
+        digest = content_hash(text)
+        found = conn.execute(select(questionnaires.c.id).where(questionnaires.c.hash == digest)).scalar()
+        if found is not None:
+            return int(found)
+        q = _parse(text)
+        return _new_id(conn.execute(insert(questionnaires).values(ref=q.ref, hash=digest, text=text)))
+
+    def _client_id(self, conn: Connection, name: str) -> int:
+        slug = client_key(name)
+        if not slug:
+            raise BadInputError(f"client name {name!r} needs at least one letter or digit")
+        found = conn.execute(select(clients.c.id).where(clients.c.slug == slug)).scalar()
+        if found is not None:
+            return int(found)
+        return _new_id(conn.execute(insert(clients).values(name=name.strip(), slug=slug)))
+
+    def create_assessment(
+        self, questionnaire_text: str, client: str, label: str, date: dt.date, scope: list[ScopedProcess],
+        targets: dict[str, float] | None = None,
+    ) -> int:
+        """Create an empty assessment with its processes in scope; return its id."""
+        with self._tx() as conn:
+            return self._create(conn, questionnaire_text, client, label, date, scope, targets or {})
+
+    def _create(self, conn: Connection, text: str, client: str, label: str, date: dt.date,
+                scope: list[ScopedProcess], targets: dict[str, float]) -> int:
+        qid = self._questionnaire_id(conn, text)
+        cid = self._client_id(conn, client)
+        now = _now()
+        try:
+            aid = _new_id(conn.execute(insert(assessments).values(
+                client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
+                created=now, updated=now, targets=json.dumps(targets) if targets else None,
+            )))
+        except IntegrityError:
+            raise BadInputError(f"assessment '{client}/{label}' already exists in {self.where}; "
+                                "pick another label, or replace it with --replace") from None
+        if scope:
+            conn.execute(insert(processes), [
+                {"assessment_id": aid, "process_id": p.id, "position": i, "title": p.title,
+                 "importance": p.importance, "custom": int(p.custom)} for i, p in enumerate(scope)])
+        return aid
+
+    def import_assessment(self, questionnaire_text: str, assessment: Assessment, *, replace: bool = False) -> int:
+        """Store a whole assessment in one transaction (all or nothing); return its id."""
+        a = assessment
+        with self._tx() as conn:
+            old = self._find(conn, f"{a.client}/{a.label}")
+            if old is not None:
+                if not replace:
+                    raise BadInputError(f"assessment '{a.client}/{a.label}' already exists in {self.where} "
+                                        f"(id {old}); use --replace to overwrite it")
+                self._cascade(conn, old)
+                conn.execute(delete(assessments).where(assessments.c.id == old))
+            aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets)
+            for i, r in enumerate(a.respondents):
+                rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i)
+                rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
+                if rows:
+                    conn.execute(insert(answers), rows)
+                conn.execute(update(respondents).where(respondents.c.id == rid).values(status="complete"))
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(status="complete"))
+            self._write_summary(conn, aid, _parse(questionnaire_text), a)
+            return aid
+
+    def _cascade(self, conn: Connection, aid: int) -> None:
+        # Foreign keys cascade on PostgreSQL and on SQLite with foreign_keys on; be explicit anyway
+        # so a store opened by another tool without the pragma keeps no orphans.
+        rids = [r for (r,) in conn.execute(select(respondents.c.id).where(respondents.c.assessment_id == aid))]
+        if rids:
+            conn.execute(delete(answers).where(answers.c.respondent_id.in_(rids)))
+        conn.execute(delete(respondents).where(respondents.c.assessment_id == aid))
+        conn.execute(delete(processes).where(processes.c.assessment_id == aid))
+
+    def _add_respondent(self, conn: Connection, aid: int, name: str, role: str, department: str,
+                        interviewer: str | None, position: int | None = None) -> int:
+        if position is None:
+            position = int(conn.execute(select(func.count()).where(respondents.c.assessment_id == aid)).scalar_one())
+        try:
+            return _new_id(conn.execute(insert(respondents).values(
+                assessment_id=aid, position=position, name=name, role=role, department=department,
+                interviewer=interviewer, status="in-progress")))
+        except IntegrityError:
+            raise BadInputError(f"respondent '{name}' is already part of this assessment; "
+                                "continue their interview instead") from None
+
+    def add_respondent(self, aid: int, name: str, role: str, department: str, interviewer: str | None = None) -> int:
+        """Add a respondent to an assessment; return the respondent's id."""
+        with self._tx() as conn:
+            rid = self._add_respondent(conn, aid, name, role, department, interviewer)
+            self._touch(conn, aid)
+            return rid
+
+    def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
+        """Write one answer in its own transaction (insert or replace)."""
+        row = _answer_row(rid, process, question, answer)
+        with self._tx() as conn:
+            key = (answers.c.respondent_id == rid) & (answers.c.process == process) & (answers.c.question == question)
+            if conn.execute(update(answers).where(key).values(**row)).rowcount == 0:
+                conn.execute(insert(answers).values(**row))
+            self._touch_respondent(conn, rid)
+
+    def delete_answer(self, rid: int, process: str, question: str) -> None:
+        """Remove one answer (the user went back to change it, or skipped it)."""
+        with self._tx() as conn:
+            conn.execute(delete(answers).where((answers.c.respondent_id == rid) & (answers.c.process == process)
+                                               & (answers.c.question == question)))
+            self._touch_respondent(conn, rid)
+
+    def _touch_respondent(self, conn: Connection, rid: int) -> None:
+        aid = conn.execute(select(respondents.c.assessment_id).where(respondents.c.id == rid)).scalar()
+        if aid is None:
+            raise NotFoundError(f"respondent {rid} is no longer in {self.where} (was the assessment deleted?)")
+        self._touch(conn, int(aid))
+
+    def _touch(self, conn: Connection, aid: int) -> None:
+        conn.execute(update(assessments).where(assessments.c.id == aid).values(updated=_now(), summary=None))
+
+    def set_respondent_status(self, rid: int, status: str) -> None:
+        """Mark a respondent's interview in-progress or complete."""
+        with self._tx() as conn:
+            conn.execute(update(respondents).where(respondents.c.id == rid).values(status=status))
+
+    def set_status(self, aid: int, status: str) -> None:
+        """Mark an assessment in-progress or complete."""
+        with self._tx() as conn:
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(status=status, updated=_now()))
+
+    def set_targets(self, ref: str, changes: dict[str, float | None]) -> dict[str, float]:
+        """Set (a number) or remove (None) an assessment's own targets; return them afterwards."""
+        with self._tx() as conn:
+            aid = self._require(conn, ref)
+            raw = conn.execute(select(assessments.c.targets).where(assessments.c.id == aid)).scalar()
+            own: dict[str, float] = json.loads(raw) if raw else {}
+            for key, value in changes.items():
+                if value is None:
+                    own.pop(key, None)
+                else:
+                    own[key] = value
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(
+                targets=json.dumps(own) if own else None, summary=None, updated=_now()))
+            return own
+
+    def delete(self, ref: str) -> str:
+        """Delete an assessment with its respondents and answers; return 'client/label'."""
+        with self._tx() as conn:
+            aid = self._require(conn, ref)
+            row = conn.execute(select(clients.c.name, assessments.c.label)
+                               .join(clients, clients.c.id == assessments.c.client_id)
+                               .where(assessments.c.id == aid)).one()
+            self._cascade(conn, aid)
+            conn.execute(delete(assessments).where(assessments.c.id == aid))
+            return f"{row.name}/{row.label}"
+
+    # ------------------------------------------------------------ reading
+
+    def load(self, ref: str) -> StoredAssessment:
+        """Load an assessment with everything needed to score it."""
+        with self._tx() as conn:
+            aid = self._require(conn, ref)
+            return self._load(conn, aid)
+
+    def _load(self, conn: Connection, aid: int) -> StoredAssessment:
+        a = conn.execute(
+            select(assessments, clients.c.name.label("client"), questionnaires.c.text.label("qtext"),
+                   questionnaires.c.ref.label("qref"))
+            .join(clients, clients.c.id == assessments.c.client_id)
+            .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
+            .where(assessments.c.id == aid)
+        ).one()
+        scope = [ScopedProcess(p.process_id, p.title, p.importance, bool(p.custom)) for p in conn.execute(
+            select(processes).where(processes.c.assessment_id == aid).order_by(processes.c.position))]
+        people: list[Respondent] = []
+        by_id: dict[int, Respondent] = {}
+        for r in conn.execute(select(respondents).where(respondents.c.assessment_id == aid)
+                              .order_by(respondents.c.position, respondents.c.id)):
+            person = Respondent(r.name, r.role, r.department, r.interviewer)
+            people.append(person)
+            by_id[r.id] = person
+        if by_id:
+            for row in conn.execute(select(answers).where(answers.c.respondent_id.in_(list(by_id)))
+                                    ):
+                by_id[row.respondent_id].answers[(row.process, row.question)] = _answer(row)
+        q = _parse(a.qtext)
+        _interview_order(q, scope, people)
+        assessment = Assessment(a.client, a.label, dt.date.fromisoformat(a.date), a.qref, scope, people,
+                                json.loads(a.targets) if a.targets else {})
+        return StoredAssessment(aid, q, a.qtext, assessment, a.status,
+                                dt.datetime.fromisoformat(a.created), dt.datetime.fromisoformat(a.updated))
+
+    def respondents(self, aid: int) -> list[RespondentInfo]:
+        """Return an assessment's respondents with how many answers each has given."""
+        with self._tx() as conn:
+            counts: dict[int, int] = dict(conn.execute(
+                select(answers.c.respondent_id, func.count()).join(respondents)
+                .where(respondents.c.assessment_id == aid).group_by(answers.c.respondent_id)).all())
+            return [RespondentInfo(r.id, r.name, r.role, r.department, r.interviewer, r.status, counts.get(r.id, 0))
+                    for r in conn.execute(select(respondents).where(respondents.c.assessment_id == aid)
+                                          .order_by(respondents.c.position))]
+
+    def assessments(self, client: str | None = None) -> list[AssessmentInfo]:
+        """Return every assessment (of one client), oldest first, refreshing stale summaries."""
+        with self._tx() as conn:
+            query = (select(assessments.c.id, assessments.c.label, assessments.c.date, assessments.c.status,
+                            assessments.c.summary, clients.c.name, clients.c.slug, questionnaires.c.ref)
+                     .join(clients, clients.c.id == assessments.c.client_id)
+                     .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
+                     .order_by(clients.c.name, assessments.c.date, assessments.c.label))
+            if client is not None:
+                query = query.where(clients.c.slug == client_key(client))
+            out = []
+            for row in conn.execute(query).all():
+                summary = json.loads(row.summary) if row.summary else None
+                if summary is None or summary.get("v") != SUMMARY_VERSION:
+                    stored = self._load(conn, row.id)
+                    summary = self._write_summary(conn, row.id, stored.questionnaire, stored.assessment)
+                out.append(AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
+                                          row.ref, summary["respondents"], summary["completeness"], summary["index"]))
+            return out
+
+    def clients(self) -> list[str]:
+        """Return every client's name."""
+        with self._tx() as conn:
+            return [n for (n,) in conn.execute(select(clients.c.name).order_by(clients.c.name))]
+
+    def refresh_summary(self, aid: int) -> None:
+        """Recompute an assessment's cached summary now (e.g. at the end of an interview)."""
+        with self._tx() as conn:
+            stored = self._load(conn, aid)
+            self._write_summary(conn, aid, stored.questionnaire, stored.assessment)
+
+    def _write_summary(self, conn: Connection, aid: int, q: Questionnaire, a: Assessment) -> dict[str, Any]:
+        summary = summarise(q, a)
+        conn.execute(update(assessments).where(assessments.c.id == aid).values(summary=json.dumps(summary)))
+        return summary
+
+    def copy_to(self, other: Store) -> int:
+        """Copy every assessment into another store (replacing same client/label); return how many."""
+        with self._tx() as conn:
+            ids = [i for (i,) in conn.execute(select(assessments.c.id).order_by(assessments.c.id))]
+            loaded = [self._load(conn, i) for i in ids]
+        for stored in loaded:
+            new = other.import_assessment(stored.questionnaire_text, stored.assessment, replace=True)
+            other.set_status(new, stored.status)
+        return len(loaded)
+
+
+def summarise(q: Questionnaire, a: Assessment) -> dict[str, Any]:
+    """Return the cached summary of an assessment (shape read by ``crmcheck.store_summary``)."""
+    from crmcheck.scoring import score
+
+    card = score(q, a)
+    return {
+        "v": SUMMARY_VERSION,
+        "index": card.index,
+        "band": card.band,
+        "verdict": card.verdict,
+        "completeness": round(card.completeness, 4),
+        "respondents": len(a.respondents),
+        "questionnaire": q.ref,
+        "criteria": dict(card.criteria),
+        "sins": {s.id: s.score for s in card.sins},
+        "processes": {p.id: p.score for p in card.processes},
+        "criteria_titles": [[c.id, c.title] for c in q.criteria],
+        "sin_titles": [[s.id, s.title] for s in q.sins],
+        "targets": dict(card.targets),
+    }
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _interview_order(q: Questionnaire, scope: list[ScopedProcess], people: list[Respondent]) -> None:
+    """Put each respondent's answers in interview order, so exports are canonical."""
+    group_pos = {p.id: i for i, p in enumerate(scope)}
+    index = q.item_index.by_id
+
+    def key(k: tuple[str, str]) -> tuple[int, int, str]:
+        item = index.get(k[1])
+        return (group_pos.get(k[0], len(group_pos)), item.order if item else 1 << 30, k[1])
+
+    for person in people:
+        person.answers = dict(sorted(person.answers.items(), key=lambda kv: key(kv[0])))
+
+
+def _answer_row(rid: int, process: str, question: str, ans: Answer) -> dict[str, Any]:
+    return {"respondent_id": rid, "process": process, "question": question, "kind": ans.kind, "level": ans.level,
+            "reason": ans.reason, "note": ans.note,
+            "at": ans.at.isoformat(timespec="seconds") if ans.at else None}
+
+
+def _answer(row: Any) -> Answer:
+    return Answer(row.level, row.kind, row.reason, row.note, dt.datetime.fromisoformat(row.at) if row.at else None)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" below issue BEGIN IMMEDIATE: a writer takes the write lock at
+        # the start, so concurrent writers queue on busy_timeout instead of deadlocking on upgrade.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def store_path_hint(url: str | None) -> str:
+    """Return where a store lives, for messages."""
+    path = sqlite_path(url)
+    return str(path) if path else resolve_url(url)
+

@@ -1,0 +1,129 @@
+"""Fast, read-only access to the store's cached summaries, with the standard library only.
+
+``crmcheck list`` and ``crmcheck trend`` must start about as fast as ``crmcheck --help``;
+importing SQLAlchemy and pydantic alone would cost several times that. So the store keeps, on
+every assessment row, a JSON summary of its derived scores (a cache: always recomputable from
+the answers and the stored questionnaire), and this module reads it straight from a SQLite file.
+Anything it cannot answer (another database, a missing or stale summary, an unknown schema) it
+returns as ``None``, and the caller falls back to ``crmcheck.store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 2
+SUMMARY_VERSION = 1
+APP = "crmcheck"
+
+
+def default_path() -> Path:
+    """Return the default SQLite file: ``crmcheck.db`` in the user's data directory."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP, appauthor=False)) / "crmcheck.db"
+
+
+def default_url() -> str:
+    """Return the default store URL (a SQLite file in the user's data directory)."""
+    return f"sqlite:///{default_path()}"
+
+
+def resolve_url(url: str | None) -> str:
+    """Turn ``--db`` / ``CRMCHECK_DB`` into a SQLAlchemy URL; a plain path means a SQLite file."""
+    if not url:
+        return default_url()
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    return url
+
+
+def sqlite_path(url: str | None) -> Path | None:
+    """Return the SQLite file behind a URL, or None for other databases and in-memory stores."""
+    full = resolve_url(url)
+    match = re.match(r"^sqlite(?:\+pysqlite)?:///(.+)$", full)
+    if not match or match.group(1) in (":memory:", ""):
+        return None
+    return Path(match.group(1).split("?", 1)[0])
+
+
+def client_key(name: str) -> str:
+    """Return the key a client is matched by: 'Acme Ltd' and 'acme-ltd' are the same client."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One assessment as ``list`` and ``trend`` show it, read from the cache."""
+
+    id: int
+    client: str
+    label: str
+    date: dt.date
+    status: str
+    respondents: int
+    completeness: float
+    index: float
+    band: str
+    verdict: str
+    questionnaire: str
+    criteria: dict[str, float | None] = field(default_factory=dict)
+    sins: dict[str, float | None] = field(default_factory=dict)
+    processes: dict[str, float | None] = field(default_factory=dict)
+    criteria_titles: list[tuple[str, str]] = field(default_factory=list)
+    sin_titles: list[tuple[str, str]] = field(default_factory=list)
+    targets: dict[str, float] = field(default_factory=dict)
+
+
+def summaries(url: str | None, client: str | None = None) -> list[Summary] | None:
+    """Return the cached summaries (of one client, if given), or None when the cache can't answer."""
+    path = sqlite_path(url)
+    if path is None or not path.is_file() or os.environ.get("CRMCHECK_NO_CACHE"):
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            return None
+        rows = con.execute(
+            "SELECT a.id, c.name, a.label, a.date, a.status, a.summary FROM assessments a "
+            "JOIN clients c ON c.id = a.client_id ORDER BY c.name, a.date, a.label"
+        ).fetchall()
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        con.close()
+    wanted = client_key(client) if client is not None else None
+    out: list[Summary] = []
+    for ident, name, label, date, status, raw in rows:
+        if wanted is not None and client_key(name) != wanted:
+            continue
+        if raw is None:
+            return None
+        try:
+            out.append(_summary(ident, name, label, date, status, json.loads(raw)))
+        except (KeyError, TypeError, ValueError):
+            return None
+    return out
+
+
+def _summary(ident: int, name: str, label: str, date: str, status: str, s: dict[str, Any]) -> Summary:
+    if s.get("v") != SUMMARY_VERSION:
+        raise ValueError("stale summary")
+    return Summary(
+        id=ident, client=name, label=label, date=dt.date.fromisoformat(date), status=status,
+        respondents=s["respondents"], completeness=s["completeness"], index=s["index"], band=s["band"],
+        verdict=s["verdict"], questionnaire=s["questionnaire"], criteria=s["criteria"], sins=s["sins"],
+        processes=s["processes"], criteria_titles=[(i, t) for i, t in s["criteria_titles"]],
+        sin_titles=[(i, t) for i, t in s["sin_titles"]], targets=s["targets"],
+    )
