@@ -8,7 +8,6 @@ answered with different questionnaire versions, whose comparability notes need t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -28,17 +27,13 @@ def load_snapshot(store: Any, ref: str) -> Snapshot:
     return snapshot(stored.questionnaire, stored.assessment)
 
 
-def _client_key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def _same_client(name: str, wanted: str) -> bool:
-    return _client_key(name) == _client_key(wanted)
-
-
 def trend_from_summaries(client: str, rows: Iterable[Summary]) -> Trend | None:
     """Build a trend from cached summaries; None when they span questionnaire versions."""
-    mine = sorted((r for r in rows if _same_client(r.client, client)), key=lambda r: (r.date, r.label))
+    from crmcheck.store_summary import match_client
+
+    rows = list(rows)
+    name = match_client(sorted({r.client for r in rows}), client)
+    mine = sorted((r for r in rows if r.client == name), key=lambda r: (r.date, r.label))
     if len({r.questionnaire for r in mine}) > 1:
         return None
     points = [

@@ -50,6 +50,7 @@ from crmcheck.store_summary import (
     SUMMARY_VERSION,
     client_key,
     default_url,
+    match_client,
     resolve_url,
     sqlite_path,
 )
@@ -248,12 +249,17 @@ class Store:
         client, sep, label = ref.rpartition("/")
         if not sep:
             return None
-        rows = conn.execute(
-            select(assessments.c.id, assessments.c.label)
-            .join(clients, clients.c.id == assessments.c.client_id)
-            .where(clients.c.slug == client_key(client))
-        ).all()
+        cid = self._client(conn, client)
+        if cid is None:
+            return None
+        rows = conn.execute(select(assessments.c.id, assessments.c.label).where(assessments.c.client_id == cid)).all()
         return next((int(r.id) for r in rows if r.label.lower() == label.strip().lower()), None)
+
+    def _client(self, conn: Connection, name: str) -> int | None:
+        """Return the id of the client ``name`` refers to (exact, or the only one it is a prefix of)."""
+        found = dict(conn.execute(select(clients.c.name, clients.c.id)).all())
+        match = match_client(sorted(found), name)
+        return None if match is None else int(found[match])
 
     def _require(self, conn: Connection, ref: str) -> int:
         found = self._find(conn, ref)
@@ -475,7 +481,10 @@ class Store:
                      .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
                      .order_by(clients.c.name, assessments.c.date, assessments.c.label))
             if client is not None:
-                query = query.where(clients.c.slug == client_key(client))
+                cid = self._client(conn, client)
+                if cid is None:
+                    return []
+                query = query.where(clients.c.id == cid)
             out = []
             for row in conn.execute(query).all():
                 summary = json.loads(row.summary) if row.summary else None

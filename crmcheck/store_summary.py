@@ -59,6 +59,19 @@ def client_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def match_client(names: list[str], wanted: str) -> str | None:
+    """Return the client ``wanted`` names: same key, or else the one client whose key starts with it.
+
+    So ``acme`` finds "Acme Ltd" when no other client's name starts with "Acme".
+    """
+    key = client_key(wanted)
+    exact = [n for n in names if client_key(n) == key]
+    if exact:
+        return exact[0]
+    prefixed = {n for n in names if client_key(n).startswith(key + "-")}
+    return prefixed.pop() if len(prefixed) == 1 else None
+
+
 @dataclass(frozen=True)
 class Summary:
     """One assessment as ``list`` and ``trend`` show it, read from the cache."""
@@ -103,10 +116,12 @@ def summaries(url: str | None, client: str | None = None) -> list[Summary] | Non
         return None
     finally:
         con.close()
-    wanted = client_key(client) if client is not None else None
+    wanted = match_client(sorted({r[1] for r in rows}), client) if client is not None else None
+    if client is not None and wanted is None:
+        return []
     out: list[Summary] = []
     for ident, name, label, date, status, raw in rows:
-        if wanted is not None and client_key(name) != wanted:
+        if wanted is not None and name != wanted:
             continue
         if raw is None:
             return None

@@ -1,0 +1,234 @@
+"""Commands around the assessment store: interview, list, show, answers import/export, delete, store copy."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from crmcheck.cli import settings
+
+
+@click.command("list")
+@click.option("--client", help="Only this client's assessments (name or slug).")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.pass_context
+def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
+    """List stored assessments: client, label, date, respondents, completion and index.
+
+    \b
+    Examples:
+      crmcheck list
+      crmcheck list --client acme --json
+    """
+    from crmcheck.store_summary import summaries
+
+    db = settings(ctx).db
+    fast = summaries(db, client)
+    if fast is not None:
+        rows = [{"id": s.id, "client": s.client, "label": s.label, "date": s.date.isoformat(), "status": s.status,
+                 "questionnaire": s.questionnaire, "respondents": s.respondents,
+                 "completeness": round(s.completeness, 3), "index": s.index, "band": s.band, "verdict": s.verdict}
+                for s in fast]
+    else:
+        from crmcheck.store import open_store
+
+        rows = [{"id": i.id, "client": i.client, "label": i.label, "date": i.date.isoformat(), "status": i.status,
+                 "questionnaire": i.questionnaire_ref, "respondents": i.respondents,
+                 "completeness": round(i.completeness, 3), "index": i.index, "band": None, "verdict": None}
+                for i in open_store(db).assessments(client)]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        who = f" of '{client}'" if client else ""
+        click.echo(f"No assessments{who} yet. Start one with: crmcheck interview --client \"Acme Ltd\"  "
+                   "(or try: crmcheck demo)")
+        return
+    head = f"{'id':>4}  {'client / label':<34} {'date':<10}  {'status':<11} {'resp':>4} {'done':>5} {'index':>6}"
+    click.echo(head)
+    for r in rows:
+        ref = f"{r['client']}/{r['label']}"
+        index = "—" if r["index"] is None else f"{r['index']:.1f}"
+        click.echo(f"{r['id']:>4}  {ref[:34]:<34} {r['date']:<10}  {r['status']:<11} {r['respondents']:>4} "
+                   f"{r['completeness']:>5.0%} {index:>6}")
+
+
+@click.command("show")
+@click.argument("ref")
+@click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON (same shape as score --json).")
+@click.option("--actions", type=click.IntRange(0), default=5, show_default=True, help="How many first actions to list.")
+@click.pass_context
+def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
+    """Show the scorecard of stored assessment REF (an id or client/label).
+
+    \b
+    Examples:
+      crmcheck show acme/2026-Q4
+      crmcheck show 12 --json | jq .verdict
+    """
+    from crmcheck.plan import build_action_plan
+    from crmcheck.scoring import score
+    from crmcheck.store import open_store
+
+    stored = open_store(settings(ctx).db).load(ref)
+    card = score(stored.questionnaire, stored.assessment)
+    plan = build_action_plan(stored.questionnaire, card)
+    if as_json:
+        from crmcheck.serialize import scorecard_data
+
+        click.echo(json.dumps(scorecard_data(card, plan), indent=2, ensure_ascii=False))
+        return
+    from crmcheck.console import make_console, scorecard_renderable
+
+    make_console(no_color=settings(ctx).no_color).print(
+        scorecard_renderable(stored.questionnaire, card, plan, actions=actions))
+
+
+@click.group("answers")
+def answers_group() -> None:
+    """Move assessments between answers files and the store.
+
+    \b
+    Examples:
+      crmcheck answers import acme-2026-Q4.yaml
+      crmcheck answers export acme/2026-Q4 -o acme-2026-Q4.yaml
+    """
+
+
+@answers_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-q", "--questionnaire", "questionnaire_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Questionnaire file (default: the built-in one the answers file names).")
+@click.option("--replace", is_flag=True, help="Replace an assessment with the same client and label.")
+@click.pass_context
+def answers_import(ctx: click.Context, file: Path, questionnaire_file: Path | None, replace: bool) -> None:
+    """Store the assessment in an answers FILE; all or nothing: a bad file changes nothing.
+
+    \b
+    Example:
+      crmcheck answers import acme-2026-Q4.yaml --replace
+    """
+    from crmcheck.answers import read_questionnaire_ref
+    from crmcheck.assess import load_answers_file
+    from crmcheck.questionnaire import find_questionnaire
+    from crmcheck.store import open_store
+
+    _, assessment = load_answers_file(file, questionnaire_file)
+    source = questionnaire_file or find_questionnaire(read_questionnaire_ref(file) or "")
+    text = source.read_text(encoding="utf-8")
+    aid = open_store(settings(ctx).db).import_assessment(text, assessment, replace=replace)
+    people = len(assessment.respondents)
+    click.echo(f"Stored {assessment.client}/{assessment.label} as assessment {aid} "
+               f"({people} respondent{'s' if people != 1 else ''}). See it with: crmcheck show {aid}")
+
+
+@answers_group.command("export")
+@click.argument("ref")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.pass_context
+def answers_export(ctx: click.Context, ref: str, output: Path | None) -> None:
+    """Write stored assessment REF as an answers file (importing it again gives the same file).
+
+    \b
+    Example:
+      crmcheck answers export acme/2026-Q4 -o acme-2026-Q4.yaml
+    """
+    from crmcheck.answers import dump_answers
+    from crmcheck.store import open_store
+
+    stored = open_store(settings(ctx).db).load(ref)
+    text = dump_answers(stored.assessment)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_atomically(output, text)
+    click.echo(f"Wrote {output}", err=True)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file so that a crash leaves either the old file or the new one, never half of one."""
+    from crmcheck.errors import BadInputError
+
+    target = path.expanduser()
+    if not target.parent.is_dir():
+        raise BadInputError(f"{path}: folder {target.parent} does not exist; create it or choose another -o path")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@click.command("delete")
+@click.argument("ref")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def delete_cmd(ctx: click.Context, ref: str, yes: bool) -> None:
+    """Delete stored assessment REF with its respondents and answers.
+
+    \b
+    Examples:
+      crmcheck delete acme/2026-Q3
+      crmcheck delete 12 --yes
+    """
+    from crmcheck.errors import BadInputError
+    from crmcheck.store import open_store
+
+    store = open_store(settings(ctx).db)
+    stored = store.load(ref)
+    a = stored.assessment
+    if not yes:
+        if not sys.stdin.isatty():
+            raise BadInputError("delete needs confirmation; run it in a terminal or add --yes")
+        answers = sum(len(r.answers) for r in a.respondents)
+        click.confirm(f"Delete {a.client}/{a.label} (id {stored.id}) with {len(a.respondents)} respondents and "
+                      f"{answers} answers?", abort=True)
+    click.echo(f"Deleted {store.delete(str(stored.id))}.")
+
+
+@click.group("store")
+def store_group() -> None:
+    """Manage assessment stores.
+
+    \b
+    Example:
+      crmcheck store copy --from crmcheck.db --to postgresql://crm@db/crmcheck
+    """
+
+
+@store_group.command("copy")
+@click.option("--from", "source", required=True, metavar="URL", help="Store to copy from (URL or SQLite path).")
+@click.option("--to", "target", required=True, metavar="URL", help="Store to copy into (URL or SQLite path).")
+def store_copy(source: str, target: str) -> None:
+    """Copy every assessment from one store into another (same client/label is replaced).
+
+    \b
+    Example:
+      crmcheck store copy --from ~/crmcheck.db --to postgresql://crm@db/crmcheck
+    """
+    from crmcheck.store import open_store
+
+    n = open_store(source).copy_to(open_store(target))
+    click.echo(f"Copied {n} assessment{'s' if n != 1 else ''}.")
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the CLI."""
+    for cmd in (list_cmd, show_cmd, answers_group, delete_cmd, store_group):
+        group.add_command(cmd)
+    try:
+        from crmcheck.cli.interview_cmd import interview_cmd
+    except ModuleNotFoundError as exc:
+        if exc.name != "crmcheck.cli.interview_cmd":
+            raise
+        return
+    group.add_command(interview_cmd)
