@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import click
 
 from crmcheck import __version__
-from crmcheck.errors import CrmcheckError, ExitCode, FileFormatError
+from crmcheck.errors import CrmcheckError, ExitCode, FileFormatError, InterruptedByUser
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -98,6 +98,8 @@ def _print_error(exc: CrmcheckError) -> None:
             click.echo(line, err=True)
         if len(exc.problems) > 1:
             click.echo(f"{len(exc.problems)} problems found.", err=True)
+    elif isinstance(exc, InterruptedByUser):
+        click.echo(f"\n{exc}", err=True)
     else:
         click.echo(f"Error: {exc}", err=True)
 

@@ -1,0 +1,247 @@
+"""`crmcheck interview`: set up or resume an assessment and interview one respondent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from crmcheck.cli import settings
+
+if TYPE_CHECKING:
+    from crmcheck.answers import Answer
+    from crmcheck.questionnaire import Questionnaire
+    from crmcheck.store import Store
+
+DEPARTMENTS = ["Sales", "Marketing", "Service", "IT", "Finance", "Management", "Operations", "Key accounts"]
+
+
+@click.command("interview")
+@click.option("--client", help="The client (organisation) being assessed.")
+@click.option("--label", help="Assessment label; default: the current quarter, e.g. 2026-Q4.")
+@click.option("--resume", is_flag=False, flag_value="", default=None, metavar="[REF]",
+              help="Continue an unfinished interview (default: the most recent one).")
+@click.option("--from", "from_ref", metavar="REF",
+              help="Start a new assessment with the processes and respondents of REF; show its answers.")
+@click.option("--prefill", is_flag=True, help="With --from: offer last time's answer as the default.")
+@click.option("-q", "--questionnaire", "questionnaire_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Questionnaire for a new assessment (default: the built-in CRM readiness one).")
+@click.pass_context
+def interview_cmd(ctx: click.Context, client: str | None, label: str | None, resume: str | None,
+                  from_ref: str | None, prefill: bool, questionnaire_file: Path | None) -> None:
+    """Interview one stakeholder in the terminal; every answer is saved the moment it is given.
+
+    Pick or create the client and assessment, choose the processes in scope, enter the
+    respondent, then answer one question at a time: a level (its description is on screen),
+    don't know, or not applicable, with an optional note. Go back, or skip a question for later.
+    Ctrl-C stops safely; --resume continues at the first unanswered question.
+
+    \b
+    Examples:
+      crmcheck interview --client "Acme Ltd"
+      crmcheck interview --resume acme-ltd/2026-Q4
+      crmcheck interview --from acme-ltd/2026-Q3 --prefill
+    """
+    from crmcheck.errors import BadInputError, InterruptedByUser
+    from crmcheck.store import open_store
+
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise BadInputError("the interview needs a terminal; to load answers from a file use: "
+                            "crmcheck answers import FILE")
+    store = open_store(settings(ctx).db)
+    color = not settings(ctx).no_color
+    state: dict[str, Any] = {}
+    try:
+        _run(store, state, client=client, label=label, resume=resume, from_ref=from_ref, prefill=prefill,
+             questionnaire_file=questionnaire_file, color=color, ctx=ctx)
+    except KeyboardInterrupt:
+        if "ref" not in state:
+            raise InterruptedByUser("Stopped before the interview began; nothing was saved.") from None
+        saved = next((r.answered for r in store.respondents(state["aid"]) if r.id == state.get("rid")), 0)
+        raise InterruptedByUser(f"Saved {saved} answers. Resume with: crmcheck interview --resume {state['ref']}"
+                                ) from None
+
+
+def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str | None, resume: str | None,
+         from_ref: str | None, prefill: bool, questionnaire_file: Path | None, color: bool,
+         ctx: click.Context) -> None:
+    from crmcheck.interview import Interview, current_quarter
+    from crmcheck.prompts import QuestionaryPrompter
+    from crmcheck.store_summary import client_key
+
+    previous: dict[tuple[str, str], Answer] = {}
+    if resume is not None:
+        aid = _resume_target(store, resume)
+    elif from_ref is not None:
+        aid, previous_by_person = _from_previous(store, from_ref, label, questionnaire_file)
+        state["previous"] = previous_by_person
+    else:
+        aid = _new_or_existing(store, client, label or current_quarter(dt.date.today()), questionnaire_file)
+    stored = store.load(str(aid))
+    a = stored.assessment
+    state.update(aid=aid, ref=f"{client_key(a.client)}/{a.label}")
+    rid = _pick_respondent(store, aid)
+    state["rid"] = rid
+    stored = store.load(str(aid))
+    info = next(r for r in store.respondents(aid) if r.id == rid)
+    person = next(p for p in stored.assessment.respondents if p.name == info.name)
+    previous = state.get("previous", {}).get(info.name, previous)
+    prompter = QuestionaryPrompter(color=color)
+    engine = Interview(stored.questionnaire, stored.assessment.processes, prompter, store, rid, person.answers,
+                       previous=previous, prefill=prefill)
+    todo = len(engine.remaining())
+    prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
+                 f"{todo} question(s) to go. Answers are saved as you go.")
+    outcome = engine.run()
+    store.set_respondent_status(rid, "complete" if outcome.complete else "in-progress")
+    if outcome.complete and all(r.status == "complete" for r in store.respondents(aid)):
+        store.set_status(aid, "complete")
+    store.refresh_summary(aid)
+    _finish(store, aid, info.name, outcome.unanswered, state["ref"], ctx)
+
+
+def _questionnaire_text(questionnaire_file: Path | None) -> str:
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.resources import default_questionnaire
+
+    path = questionnaire_file or default_questionnaire()
+    load_questionnaire(path)  # validate before anything is stored
+    return path.read_text(encoding="utf-8")
+
+
+def _resume_target(store: Store, ref: str) -> int:
+    from crmcheck.errors import BadInputError, NotFoundError
+
+    if ref:
+        found = store.find(ref)
+        if found is None:
+            raise NotFoundError(f"no assessment '{ref}' to resume; see: crmcheck list")
+        return found
+    unfinished = [i for i in store.assessments() if i.status != "complete"]
+    if not unfinished:
+        raise BadInputError("no unfinished interview to resume; start one with: crmcheck interview --client NAME")
+    return max(unfinished, key=lambda i: i.id).id
+
+
+def _new_or_existing(store: Store, client: str | None, label: str, questionnaire_file: Path | None) -> int:
+    from crmcheck import prompts
+    from crmcheck.answers import ScopedProcess, slugify
+    from crmcheck.questionnaire import parse_questionnaire
+
+    if not client:
+        client = prompts.text("Client (the organisation being assessed):", required=True,
+                              completions=store.clients())
+    found = store.find(f"{client}/{label}")
+    if found is not None:
+        return found
+    text = _questionnaire_text(questionnaire_file)
+    q = parse_questionnaire(text)
+    picked = prompts.checkbox(
+        f"New assessment {client}/{label}. Which processes are in scope? (Space to tick, Enter when done)",
+        [(p.id, f"{p.title} — {p.description}", False) for p in q.processes])
+    scope = [ScopedProcess(p.id, p.title, p.importance) for p in q.processes if p.id in picked]
+    while True:
+        name = prompts.text("Add a process of your own (Enter when done):")
+        if not name:
+            if scope:
+                break
+            print("Pick at least one process, or add one of your own.")
+            continue
+        scope.append(ScopedProcess(slugify(name), name, 3, custom=True))
+    importance = [("5", "5 vital"), ("4", "4 major"), ("3", "3 important"), ("2", "2 minor"), ("1", "1 marginal")]
+    rated = []
+    for p in scope:
+        value = prompts.select(f"How important is {p.title} to the business?", importance, default=str(p.importance))
+        rated.append(ScopedProcess(p.id, p.title, int(value), p.custom))
+    return store.create_assessment(text, client, label, dt.date.today(), rated)
+
+
+def _from_previous(store: Store, ref: str, label: str | None,
+                   questionnaire_file: Path | None) -> tuple[int, dict[str, dict[tuple[str, str], Answer]]]:
+    from crmcheck.errors import BadInputError
+    from crmcheck.interview import current_quarter
+
+    prev = store.load(ref)
+    label = label or current_quarter(dt.date.today())
+    if label == prev.assessment.label:
+        raise BadInputError(f"--from {ref} is already labelled {label}; give the new one another --label")
+    existing = store.find(f"{prev.assessment.client}/{label}")
+    if existing is not None:
+        aid = existing
+    else:
+        text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
+        aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
+                                      prev.assessment.client, label, dt.date.today(), prev.assessment.processes,
+                                      prev.assessment.targets)
+        for r in prev.assessment.respondents:
+            store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
+    return aid, {r.name: dict(r.answers) for r in prev.assessment.respondents}
+
+
+def _latest_text(q: Questionnaire, text: str) -> str:
+    """Use the built-in questionnaire's current version when the previous one was the built-in one."""
+    from crmcheck.resources import default_questionnaire
+
+    builtin = default_questionnaire()
+    if q.id == "crm-readiness" and builtin.is_file():
+        return builtin.read_text(encoding="utf-8")
+    return text
+
+
+def _pick_respondent(store: Store, aid: int) -> int:
+    from crmcheck import prompts
+
+    people = store.respondents(aid)
+    open_ = [r for r in people if r.status != "complete"]
+    new = "__new__"
+    if open_:
+        choices = [(str(r.id), f"Continue {r.name} ({r.role}, {r.department}) — {r.answered} answers so far")
+                   for r in open_]
+        picked = prompts.select("Whom are you interviewing?", [*choices, (new, "Someone new")],
+                                default=choices[0][0])
+        if picked != new:
+            return int(picked)
+    elif people:
+        print(f"All {len(people)} respondent(s) of this assessment have finished; adding someone new.")
+    name = prompts.text("Respondent's name:", required=True)
+    role = prompts.text("Role (e.g. Head of Sales):", required=True)
+    department = prompts.text("Department:", required=True, completions=DEPARTMENTS)
+    last = people[-1].interviewer if people else None
+    interviewer = prompts.text("Interviewer (you; optional):", default=last or "")
+    return store.add_respondent(aid, name, role, department, interviewer or None)
+
+
+def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, ctx: click.Context) -> None:
+    from rich.table import Table
+
+    from crmcheck.console import make_console, scorecard_renderable
+    from crmcheck.plan import build_action_plan
+    from crmcheck.questionnaire import PROGRAMME
+    from crmcheck.scoring import score
+
+    stored = store.load(str(aid))
+    q, a = stored.questionnaire, stored.assessment
+    console = make_console(no_color=settings(ctx).no_color)
+    person = next(p for p in a.respondents if p.name == name)
+    glance = Table(title=f"{name}'s answers at a glance", title_justify="left")
+    for col, just in (("Part", "left"), ("Answered", "right"), ("Mean level", "right"), ("Don't know", "right"),
+                      ("N/A", "right"), ("Notes", "right")):
+        glance.add_column(col, justify=just)  # type: ignore[arg-type]
+    titles = {p.id: p.title for p in a.processes} | {PROGRAMME: "Programme (seven sins)"}
+    for group, title in titles.items():
+        mine = [ans for (g, _), ans in person.answers.items() if g == group]
+        levels = [x.level for x in mine if x.level is not None]
+        mean = f"{sum(levels) / len(levels):.1f}" if levels else "—"
+        glance.add_row(title, str(len(mine)), mean, str(sum(x.kind == "dont_know" for x in mine)),
+                       str(sum(x.kind == "na" for x in mine)), str(sum(bool(x.note) for x in mine)))
+    console.print(glance)
+    card = score(q, a)
+    console.print(scorecard_renderable(q, card, build_action_plan(q, card)))
+    if unanswered:
+        console.print(f"{len(unanswered)} question(s) left unanswered. "
+                      f"Continue with: crmcheck interview --resume {ref}")
+    else:
+        console.print(f"Interview complete. Report: crmcheck report {ref} -o report.pdf")

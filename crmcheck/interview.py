@@ -1,0 +1,275 @@
+"""The interview flow: which question comes next, back, skip, resume, progress — no terminal code.
+
+The engine asks through a ``Prompter`` (questionary in ``crmcheck.prompts``, a script in tests)
+and writes every answer to the store the moment it is given, so an interruption loses at most
+the answer being typed. It keeps no state the store does not have: resuming is just running it
+again, starting at the first unanswered question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from crmcheck.answers import Answer, ScopedProcess
+from crmcheck.questionnaire import PROGRAMME, Item, Questionnaire
+from crmcheck.scoring import visible
+
+DEFAULT_SECONDS_PER_QUESTION = 25.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question instance: a question asked for one process, or for the programme."""
+
+    group: str  # process id or PROGRAMME
+    item: Item
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Return the (group, question id) key answers are stored under."""
+        return (self.group, self.item.question.id)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where the interview stands, for the progress line."""
+
+    section: int  # 1-based position of the current process (programme counts as the last)
+    sections: int
+    position: int  # 1-based number of the question being asked
+    total: int
+    answered: int
+    seconds_left: float
+
+    @property
+    def percent(self) -> int:
+        """Return how much is done, 0-100."""
+        return round(100 * self.answered / self.total) if self.total else 100
+
+    def line(self) -> str:
+        """Return the progress line shown above each question."""
+        minutes = max(1, round(self.seconds_left / 60)) if self.seconds_left else 0
+        left = f" · about {minutes} min left" if minutes else ""
+        return (f"Part {self.section} of {self.sections} · question {self.position} of {self.total} · "
+                f"{self.percent}% done{left}")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One answer option: a level with its label and the descriptor for this question."""
+
+    value: int
+    label: str
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """Everything the prompter shows for one question."""
+
+    step: Step
+    context: str  # e.g. "Sales › Measures" or "Programme › No CRM strategy"
+    text: str
+    help: str | None
+    levels: list[Level]
+    allow_dont_know: bool
+    allow_na: bool
+    can_go_back: bool
+    progress: Progress
+    current: Answer | None = None  # this respondent's answer when re-asking (back)
+    previous: Answer | None = None  # last assessment's answer (interview --from)
+    prefill: bool = False  # offer ``previous`` as the default
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the respondent chose."""
+
+    kind: Literal["level", "dont_know", "na", "back", "skip"]
+    level: int | None = None
+    reason: str | None = None
+    note: str | None = None
+
+
+class Prompter(Protocol):
+    """The interview's only way to talk to a person. Ctrl-C surfaces as ``KeyboardInterrupt``."""
+
+    def ask(self, view: QuestionView) -> Reply:
+        """Ask one question and return the reply (with the optional note or n/a reason)."""
+
+    def say(self, text: str) -> None:
+        """Show a line of information."""
+
+
+class AnswerSink(Protocol):
+    """Where answers go: the store, or a list in tests."""
+
+    def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
+        """Persist one answer now."""
+
+    def delete_answer(self, rid: int, process: str, question: str) -> None:
+        """Forget one answer."""
+
+
+def plan_steps(q: Questionnaire, scope: Sequence[ScopedProcess]) -> list[Step]:
+    """Return every question instance in interview order: each process in scope, then the programme."""
+    steps = [Step(p.id, item) for p in scope for item in q.process_items(p.id)]
+    steps += [Step(PROGRAMME, item) for item in q.programme_items()]
+    return steps
+
+
+@dataclass
+class Outcome:
+    """How an interview run ended."""
+
+    answered: int  # answers this respondent has in the store now
+    given: int  # answers given in this run
+    unanswered: list[Step] = field(default_factory=list)
+    complete: bool = False
+
+
+class Interview:
+    """Runs one respondent through the questionnaire."""
+
+    def __init__(
+        self,
+        q: Questionnaire,
+        scope: Sequence[ScopedProcess],
+        prompter: Prompter,
+        sink: AnswerSink,
+        respondent_id: int,
+        answers: dict[tuple[str, str], Answer] | None = None,
+        *,
+        previous: dict[tuple[str, str], Answer] | None = None,
+        prefill: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+    ) -> None:
+        self.q, self.scope, self.prompter, self.sink = q, list(scope), prompter, sink
+        self.rid = respondent_id
+        self.answers: dict[tuple[str, str], Answer] = dict(answers or {})
+        self.previous = previous or {}
+        self.prefill = prefill
+        self.clock, self.now = clock, now
+        self.steps = plan_steps(q, self.scope)
+        self.titles = {p.id: p.title for p in self.scope}
+        self.durations: list[float] = []
+        self.given = 0
+
+    # ------------------------------------------------------------ what to ask
+
+    def is_visible(self, step: Step) -> bool:
+        """Return whether the respondent is asked this step, given their answers so far."""
+        group = {qid: a for (g, qid), a in self.answers.items() if g == step.group}
+        return visible(self.q, step.item, group)
+
+    def remaining(self) -> list[Step]:
+        """Return the visible steps still unanswered, in interview order."""
+        return [s for s in self.steps if s.key not in self.answers and self.is_visible(s)]
+
+    def first_unanswered(self) -> Step | None:
+        """Return where a resumed interview starts."""
+        todo = self.remaining()
+        return todo[0] if todo else None
+
+    # ------------------------------------------------------------ running
+
+    def run(self) -> Outcome:
+        """Ask until every visible question is answered or skipped twice; return the outcome."""
+        # Every unanswered step, visible or not yet: visibility is decided when a step comes up,
+        # because an answer given on the way can reveal it (show_if).
+        queue = [s for s in self.steps if s.key not in self.answers]
+        skipped: list[Step] = []
+        history: list[Step] = []  # answered in this run, for "back"
+        revisit: set[tuple[str, str]] = set()  # answered steps the respondent went back to
+        second_round = False
+        while True:
+            if not queue:
+                if skipped and not second_round:
+                    self.prompter.say(f"Back to the {len(skipped)} question(s) you skipped.")
+                    queue, skipped, second_round = skipped, [], True
+                    continue
+                break
+            step = queue.pop(0)
+            if (step.key in self.answers and step.key not in revisit) or not self.is_visible(step):
+                continue
+            started = self.clock()
+            reply = self.prompter.ask(self.view(step, can_go_back=bool(history)))
+            if reply.kind == "back":
+                queue.insert(0, step)
+                if history:
+                    back = history.pop()
+                    revisit.add(back.key)
+                    queue.insert(0, back)
+                continue
+            if reply.kind == "skip":
+                if step.key not in revisit:
+                    skipped.append(step)
+                revisit.discard(step.key)  # skipping a revisited question keeps its answer
+                continue
+            revisit.discard(step.key)
+            self.record(step, reply)
+            history.append(step)
+            self.durations.append(self.clock() - started)
+        left = self.remaining()
+        return Outcome(self.count(), self.given, left, complete=not left)
+
+    def record(self, step: Step, reply: Reply) -> None:
+        """Save one reply as an answer, now."""
+        answer = Answer(
+            level=reply.level if reply.kind == "level" else None,
+            kind=reply.kind if reply.kind in ("level", "dont_know", "na") else "level",
+            reason=reply.reason if reply.kind == "na" else None,
+            note=reply.note or None,
+            at=self.now().replace(microsecond=0),
+        )
+        self.sink.save_answer(self.rid, step.group, step.item.question.id, answer)
+        # Answers that depended on the old one may now be hidden; they stay stored (scoring ignores
+        # hidden questions), so changing an answer back restores them.
+        self.answers[step.key] = answer
+        self.given += 1
+
+    def count(self) -> int:
+        """Return how many answers this respondent has."""
+        return len(self.answers)
+
+    # ------------------------------------------------------------ presentation data
+
+    def view(self, step: Step, *, can_go_back: bool) -> QuestionView:
+        """Build what the prompter shows for one step."""
+        question = step.item.question
+        levels = [Level(lv.value, lv.label, self.q.descriptor(question, lv.value))
+                  for lv in self.q.scale_of(question).levels]
+        if step.group == PROGRAMME:
+            sin = next(s for s in self.q.sins if s.id == step.item.group)
+            context = f"Programme › {sin.title}"
+        else:
+            crit = next(c for c in self.q.criteria if c.id == step.item.group)
+            context = f"{self.titles.get(step.group, step.group)} › {crit.title}"
+        return QuestionView(
+            step=step, context=context, text=question.text, help=question.help, levels=levels,
+            allow_dont_know=question.allow_dont_know, allow_na=question.allow_na, can_go_back=can_go_back,
+            progress=self.progress(step), current=self.answers.get(step.key),
+            previous=self.previous.get(step.key), prefill=self.prefill,
+        )
+
+    def progress(self, step: Step) -> Progress:
+        """Return the progress line's figures for the step about to be asked."""
+        groups = [p.id for p in self.scope] + [PROGRAMME]
+        visible_steps = [s for s in self.steps if s.key in self.answers or self.is_visible(s)]
+        position = next((i for i, s in enumerate(visible_steps, start=1) if s.key == step.key), len(visible_steps))
+        answered = sum(1 for s in visible_steps if s.key in self.answers)
+        pace = statistics.median(self.durations[-15:]) if self.durations else DEFAULT_SECONDS_PER_QUESTION
+        left = len(visible_steps) - answered
+        return Progress(groups.index(step.group) + 1, len(groups), position, len(visible_steps), answered,
+                        left * pace)
+
+
+def current_quarter(today: dt.date) -> str:
+    """Return the default assessment label for a date, e.g. 2026-Q4."""
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"

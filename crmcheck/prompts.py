@@ -1,0 +1,128 @@
+"""The interview's prompts, with questionary: the only module that imports it.
+
+``QuestionaryPrompter`` implements ``crmcheck.interview.Prompter``; the setup questions (client,
+processes, respondent) use the small helpers below. Every prompt uses ``unsafe_ask`` so Ctrl-C
+arrives as ``KeyboardInterrupt`` and the command can say how to resume. ``input``/``output``
+are passed through to prompt_toolkit, which lets tests drive the real prompts through a pipe.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+import questionary
+from questionary import Choice, Separator
+
+from crmcheck.answers import Answer
+from crmcheck.interview import QuestionView, Reply
+
+STYLE = questionary.Style([
+    ("qmark", "fg:#2a9d8f bold"), ("question", "bold"), ("pointer", "fg:#2a9d8f bold"),
+    ("highlighted", "fg:#2a9d8f bold"), ("selected", "fg:#2a9d8f"), ("instruction", "fg:#808080"),
+])
+
+
+def _describe(answer: Answer, levels: dict[int, str]) -> str:
+    if answer.kind == "dont_know":
+        text = "don't know"
+    elif answer.kind == "na":
+        text = "not applicable" + (f" ({answer.reason})" if answer.reason else "")
+    else:
+        text = f"{answer.level} {levels.get(answer.level or 0, '')}".strip()
+    return text + (f" — “{answer.note}”" if answer.note else "")
+
+
+def _choice_value(answer: Answer | None) -> str | None:
+    if answer is None:
+        return None
+    return {"dont_know": "dk", "na": "na"}.get(answer.kind, f"L{answer.level}")
+
+
+class QuestionaryPrompter:
+    """Asks interview questions in the terminal."""
+
+    def __init__(self, *, stream: IO[str] | None = None, color: bool = True, **pt: Any) -> None:
+        self.stream = stream or sys.stdout
+        self.color = color
+        self.pt = pt  # prompt_toolkit keyword arguments (input=, output=) for tests
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
+
+    def say(self, text: str) -> None:
+        """Show a line of information."""
+        print(text, file=self.stream, flush=True)
+
+    def ask(self, view: QuestionView) -> Reply:
+        """Show one question with its context and level descriptors; return the reply."""
+        labels = {lv.value: lv.label for lv in view.levels}
+        self.say("")
+        self.say(self._paint(view.progress.line(), "2"))
+        self.say(self._paint(view.context, "1;36"))
+        if view.help:
+            self.say(self._paint(f"  {view.help}", "2"))
+        if view.previous is not None:
+            self.say(self._paint(f"  Last time: {_describe(view.previous, labels)}", "33"))
+        choices: list[Any] = [
+            Choice(f"{lv.label} — {lv.descriptor}", value=f"L{lv.value}", shortcut_key=str(lv.value))
+            for lv in view.levels
+        ]
+        choices.append(Separator(" "))
+        if view.allow_dont_know:
+            choices.append(Choice("Don't know", value="dk", shortcut_key="d"))
+        if view.allow_na:
+            choices.append(Choice("Not applicable", value="na", shortcut_key="n"))
+        if view.can_go_back:
+            choices.append(Choice("← Back to the previous question", value="back", shortcut_key="b"))
+        choices.append(Choice("→ Skip for now (asked again at the end)", value="skip", shortcut_key="s"))
+        default = _choice_value(view.current) or (_choice_value(view.previous) if view.prefill else None)
+        picked = questionary.select(
+            view.text, choices=choices, default=default, use_shortcuts=True, use_jk_keys=False, style=STYLE,
+            instruction="(number or letter, then Enter; Ctrl-C saves and stops)", **self.pt,
+        ).unsafe_ask()
+        if picked in ("back", "skip"):
+            return Reply(picked)
+        reason = None
+        if picked == "na":
+            reason = text("Why does it not apply? (optional)", **self.pt) or None
+        old_note = (view.current.note if view.current else None) or ""
+        note = text("Note (optional, Enter to skip):", default=old_note, **self.pt) or None
+        if picked == "dk":
+            return Reply("dont_know", note=note)
+        if picked == "na":
+            return Reply("na", reason=reason, note=note)
+        return Reply("level", level=int(str(picked)[1:]), note=note)
+
+
+# ---------------------------------------------------------------- setup prompts
+
+
+def text(message: str, default: str = "", *, required: bool = False, completions: Sequence[str] = (),
+         **pt: Any) -> str:
+    """Ask for a line of text."""
+    validate = (lambda v: bool(v.strip()) or "Please type something.") if required else None
+    if completions:
+        return str(questionary.autocomplete(message, choices=list(completions), default=default, style=STYLE,
+                                            validate=validate, **pt).unsafe_ask()).strip()
+    return str(questionary.text(message, default=default, validate=validate, style=STYLE, **pt).unsafe_ask()).strip()
+
+
+def select(message: str, choices: Sequence[tuple[str, str]], default: str | None = None, **pt: Any) -> str:
+    """Pick one of (value, title) choices; return the value."""
+    picked = questionary.select(message, choices=[Choice(t, value=v) for v, t in choices], default=default,
+                                style=STYLE, **pt).unsafe_ask()
+    return str(picked)
+
+
+def checkbox(message: str, choices: Sequence[tuple[str, str, bool]], **pt: Any) -> list[str]:
+    """Pick any of (value, title, checked) choices; return the values."""
+    picked = questionary.checkbox(message, choices=[Choice(t, value=v, checked=c) for v, t, c in choices],
+                                  style=STYLE, **pt).unsafe_ask()
+    return [str(v) for v in picked]
+
+
+def confirm(message: str, default: bool = True, **pt: Any) -> bool:
+    """Ask yes or no."""
+    return bool(questionary.confirm(message, default=default, style=STYLE, **pt).unsafe_ask())
