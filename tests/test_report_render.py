@@ -224,7 +224,7 @@ def test_a_template_cannot_reach_python_internals(tmp_path: Path) -> None:
     (tmp_path / "sections").mkdir()
     (tmp_path / "sections" / "trend.html.j2").write_text(
         "{{ r.__class__.__init__.__globals__ }}", encoding="utf-8")
-    with pytest.raises(ReportError, match="unsafe|__class__|__init__"):
+    with pytest.raises(ReportError, match=r"unsafe|__class__|__init__"):
         html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path)
 
 

@@ -15,6 +15,7 @@ from answers, notes or names; pygal escapes them anyway when it writes the SVG.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -124,9 +125,9 @@ def heat_colour(score: float | None) -> str:
     stops = [(0.0, (0xD6, 0x4F, 0x45)), (40.0, (0xEE, 0x9A, 0x4A)), (60.0, (0xF2, 0xD0, 0x6B)),
              (75.0, (0xA9, 0xCF, 0x7E)), (100.0, (0x4E, 0xA5, 0x6A))]
     value = min(max(score, 0.0), 100.0)
-    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+    for (x0, c0), (x1, c1) in itertools.pairwise(stops):
         if value <= x1:
             t = (value - x0) / (x1 - x0)
-            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
+            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1, strict=True)]
             return "#" + "".join(f"{v:02x}" for v in rgb)
     return "#4ea56a"

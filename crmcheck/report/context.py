@@ -486,7 +486,7 @@ def build_context(
     targets = {**q.scoring.targets, **assessment.targets}
     questions = [b.question(r) for r in card.questions if r.status != "hidden"]
     by_group: dict[str, list[QuestionView]] = {}
-    for res, view in zip([r for r in card.questions if r.status != "hidden"], questions):
+    for res, view in zip([r for r in card.questions if r.status != "hidden"], questions, strict=True):
         by_group.setdefault(res.process, []).append(view)
 
     processes = []
@@ -514,7 +514,7 @@ def build_context(
 
     programme = by_group.get(PROGRAMME, [])
     sins = []
-    for n, (sin, ss) in enumerate(zip(q.sins, card.sins), start=1):
+    for n, (sin, ss) in enumerate(zip(q.sins, card.sins, strict=True), start=1):
         sins.append(SinView(
             number=n, id=sin.id, title=sin.title, description=sin.description, weight=sin.weight,
             score=_pct(ss.score), risk=_pct(ss.risk), level=ss.level, target=targets.get(sin.id),
