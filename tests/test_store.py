@@ -33,7 +33,7 @@ def db(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def sample_store(db: Path) -> Store:
-    q, a = load_answers_file(SAMPLE)
+    _, a = load_answers_file(SAMPLE)
     store = open_store(str(db))
     text = (Path(SAMPLE).parents[1] / "crm-readiness.yaml").read_text(encoding="utf-8")
     store.import_assessment(text, a)
@@ -63,7 +63,7 @@ def test_export_import_export_round_trips_exactly(db: Path, tmp_path: Path) -> N
 def test_references_by_id_name_slug_and_unique_prefix(sample_store: Store) -> None:
     for ref in ("1", "Northwind Components/2026-Q4", "northwind-components/2026-q4", "northwind/2026-Q4"):
         assert sample_store.find(ref) == 1, ref
-    with pytest.raises(NotFoundError, match="no assessment 'acme/2026-Q4'.*crmcheck list"):
+    with pytest.raises(NotFoundError, match=r"no assessment 'acme/2026-Q4'.*crmcheck list"):
         sample_store.load("acme/2026-Q4")
 
 
@@ -123,7 +123,8 @@ def test_store_copy(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "copy.db"
     result = CliRunner().invoke(cli, ["store", "copy", "--from", str(db), "--to", str(target)])
     assert result.exit_code == 0 and "Copied 1 assessment." in result.output
-    assert dump_answers(open_store(str(target)).load("1").assessment) == dump_answers(open_store(str(db)).load("1").assessment)
+    copied, original = open_store(str(target)).load("1"), open_store(str(db)).load("1")
+    assert dump_answers(copied.assessment) == dump_answers(original.assessment)
 
 
 def test_list_and_show(db: Path) -> None:
@@ -143,7 +144,7 @@ def test_a_store_from_a_newer_crmcheck_is_refused(db: Path) -> None:
     open_store(str(db))
     with sqlite3.connect(db) as con:
         con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
-    with pytest.raises(StoreError, match="newer crmcheck .*upgrade crmcheck"):
+    with pytest.raises(StoreError, match=r"newer crmcheck .*upgrade crmcheck"):
         open_store(str(db))
 
 
