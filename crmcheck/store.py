@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,7 +65,8 @@ meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Colu
 questionnaires = Table(
     "questionnaires", metadata,
     Column("id", Integer, primary_key=True),
-    Column("ref", String(200), nullable=False),
+    Column("ref", String(200), nullable=False),  # id@version, as answers files name it
+    Column("version", String(100)),  # since schema 3
     Column("hash", String(64), nullable=False, unique=True),
     Column("text", Text, nullable=False),
 )
@@ -89,6 +90,7 @@ assessments = Table(
     Column("updated", String(32), nullable=False),
     Column("targets", Text),  # JSON {key: value}; since schema 2
     Column("summary", Text),  # JSON cache of derived scores; since schema 2
+    Column("previous_id", Integer),  # the assessment this one was started --from; since schema 3
     UniqueConstraint("client_id", "label"),
 )
 
@@ -127,9 +129,20 @@ answers = Table(
     Column("at", String(32)),
 )
 
-# Schema history. 1: the first release (no targets, no summary cache). 2: targets and summary.
-MIGRATIONS: dict[int, list[str]] = {
+
+
+def _fill_versions(conn: Connection) -> None:
+    for qid, ref in conn.execute(select(questionnaires.c.id, questionnaires.c.ref)).all():
+        conn.execute(update(questionnaires).where(questionnaires.c.id == qid).values(version=ref.partition("@")[2]))
+
+
+# Schema history. 1: the first release. 2: assessment targets and the summary cache.
+# 3: questionnaire version column; the assessment an assessment was started from.
+# Each step is SQL both SQLite and PostgreSQL accept, or a function of the connection.
+MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
+    3: ["ALTER TABLE questionnaires ADD COLUMN version VARCHAR(100)", _fill_versions,
+        "ALTER TABLE assessments ADD COLUMN previous_id INTEGER"],
 }
 
 
@@ -144,6 +157,7 @@ class StoredAssessment:
     status: str
     created: dt.datetime
     updated: dt.datetime
+    previous_id: int | None = None  # the assessment this one was started from (interview --from)
 
 
 @dataclass(frozen=True)
@@ -206,6 +220,16 @@ class Store:
         self.where = str(path) if path else url
         self._migrate()
 
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # ------------------------------------------------------------ connection and schema
 
     @contextmanager
@@ -230,8 +254,11 @@ class Store:
                     f"{SCHEMA_VERSION}); upgrade crmcheck: pip install -U crmcheck"
                 )
             for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[target]:
-                    conn.exec_driver_sql(statement)
+                for step in MIGRATIONS[target]:
+                    if isinstance(step, str):
+                        conn.exec_driver_sql(step)
+                    else:
+                        step(conn)
                 conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
 
     # ------------------------------------------------------------ references
@@ -277,7 +304,8 @@ class Store:
         if found is not None:
             return int(found)
         q = _parse(text)
-        return _new_id(conn.execute(insert(questionnaires).values(ref=q.ref, hash=digest, text=text)))
+        return _new_id(conn.execute(insert(questionnaires).values(ref=q.ref, version=q.version, hash=digest,
+                                                                  text=text)))
 
     def _client_id(self, conn: Connection, name: str) -> int:
         slug = client_key(name)
@@ -290,21 +318,21 @@ class Store:
 
     def create_assessment(
         self, questionnaire_text: str, client: str, label: str, date: dt.date, scope: list[ScopedProcess],
-        targets: dict[str, float] | None = None,
+        targets: dict[str, float] | None = None, *, previous: int | None = None,
     ) -> int:
         """Create an empty assessment with its processes in scope; return its id."""
         with self._tx() as conn:
-            return self._create(conn, questionnaire_text, client, label, date, scope, targets or {})
+            return self._create(conn, questionnaire_text, client, label, date, scope, targets or {}, previous)
 
     def _create(self, conn: Connection, text: str, client: str, label: str, date: dt.date,
-                scope: list[ScopedProcess], targets: dict[str, float]) -> int:
+                scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None) -> int:
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
         try:
             aid = _new_id(conn.execute(insert(assessments).values(
                 client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
-                created=now, updated=now, targets=json.dumps(targets) if targets else None,
+                created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
             )))
         except IntegrityError:
             raise BadInputError(f"assessment '{client}/{label}' already exists in {self.where}; "
@@ -412,7 +440,9 @@ class Store:
                 else:
                     own[key] = value
             conn.execute(update(assessments).where(assessments.c.id == aid).values(
-                targets=json.dumps(own) if own else None, summary=None, updated=_now()))
+                targets=json.dumps(own) if own else None, updated=_now()))
+            stored = self._load(conn, aid)
+            self._write_summary(conn, aid, stored.questionnaire, stored.assessment)
             return own
 
     def delete(self, ref: str) -> str:
@@ -424,6 +454,7 @@ class Store:
                                .where(assessments.c.id == aid)).one()
             self._cascade(conn, aid)
             conn.execute(delete(assessments).where(assessments.c.id == aid))
+            conn.execute(update(assessments).where(assessments.c.previous_id == aid).values(previous_id=None))
             return f"{row.name}/{row.label}"
 
     # ------------------------------------------------------------ reading
@@ -459,8 +490,8 @@ class Store:
         _interview_order(q, scope, people)
         assessment = Assessment(a.client, a.label, dt.date.fromisoformat(a.date), a.qref, scope, people,
                                 json.loads(a.targets) if a.targets else {})
-        return StoredAssessment(aid, q, a.qtext, assessment, a.status,
-                                dt.datetime.fromisoformat(a.created), dt.datetime.fromisoformat(a.updated))
+        return StoredAssessment(aid, q, a.qtext, assessment, a.status, dt.datetime.fromisoformat(a.created),
+                                dt.datetime.fromisoformat(a.updated), a.previous_id)
 
     def respondents(self, aid: int) -> list[RespondentInfo]:
         """Return an assessment's respondents with how many answers each has given."""
@@ -494,6 +525,38 @@ class Store:
                 out.append(AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
                                           row.ref, summary["respondents"], summary["completeness"], summary["index"]))
             return out
+
+    def resumable(self, client: str | None = None) -> int | None:
+        """Return the most recently changed in-progress assessment (of one client), or None."""
+        with self._tx() as conn:
+            query = (select(assessments.c.id).where(assessments.c.status == "in-progress")
+                     .order_by(assessments.c.updated.desc(), assessments.c.id.desc()).limit(1))
+            if client is not None:
+                cid = self._client(conn, client)
+                if cid is None:
+                    return None
+                query = query.where(assessments.c.client_id == cid)
+            found = conn.execute(query).scalar()
+            return None if found is None else int(found)
+
+    def client_assessments(self, client: str) -> list[tuple[int, str, str]]:
+        """Return (id, label, status) of a client's assessments, newest first; [] for an unknown client."""
+        with self._tx() as conn:
+            cid = self._client(conn, client)
+            if cid is None:
+                return []
+            rows = conn.execute(select(assessments.c.id, assessments.c.label, assessments.c.status)
+                                .where(assessments.c.client_id == cid)
+                                .order_by(assessments.c.date.desc(), assessments.c.label.desc())).all()
+            return [(int(r.id), r.label, r.status) for r in rows]
+
+    def client_name(self, client: str) -> str | None:
+        """Return the stored name of the client ``client`` refers to (name, slug or unique prefix)."""
+        with self._tx() as conn:
+            cid = self._client(conn, client)
+            if cid is None:
+                return None
+            return str(conn.execute(select(clients.c.name).where(clients.c.id == cid)).scalar_one())
 
     def clients(self) -> list[str]:
         """Return every client's name."""
