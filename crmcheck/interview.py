@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 from crmcheck.answers import Answer, ScopedProcess
-from crmcheck.questionnaire import PROGRAMME, Item, Questionnaire
+from crmcheck.questionnaire import PROGRAMME, Condition, Item, Questionnaire
 from crmcheck.scoring import visible
 
 DEFAULT_SECONDS_PER_QUESTION = 25.0
@@ -168,6 +168,13 @@ class Interview:
         group = {qid: a for (g, qid), a in self.answers.items() if g == step.group}
         return visible(self.q, step.item, group)
 
+    def may_be_asked(self, step: Step) -> bool:
+        """Return whether a step is visible, or could become so once the answers it depends on are given."""
+        if self.is_visible(step):
+            return True
+        cond = step.item.question.show_if
+        return cond is not None and any((step.group, qid) not in self.answers for qid in _refs(cond))
+
     def remaining(self) -> list[Step]:
         """Return the visible steps still unanswered, in interview order."""
         return [s for s in self.steps if s.key not in self.answers and self.is_visible(s)]
@@ -261,13 +268,20 @@ class Interview:
     def progress(self, step: Step) -> Progress:
         """Return the progress line's figures for the step about to be asked."""
         groups = [p.id for p in self.scope] + [PROGRAMME]
-        visible_steps = [s for s in self.steps if s.key in self.answers or self.is_visible(s)]
+        visible_steps = [s for s in self.steps if s.key in self.answers or self.may_be_asked(s)]
         position = next((i for i, s in enumerate(visible_steps, start=1) if s.key == step.key), len(visible_steps))
         answered = sum(1 for s in visible_steps if s.key in self.answers)
         pace = statistics.median(self.durations[-15:]) if self.durations else DEFAULT_SECONDS_PER_QUESTION
         left = len(visible_steps) - answered
         return Progress(groups.index(step.group) + 1, len(groups), position, len(visible_steps), answered,
                         left * pace)
+
+
+def _refs(cond: Condition) -> list[str]:
+    """Return the question ids a show_if condition reads."""
+    subs = [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]
+    own = [cond.question] if cond.question else []
+    return own + [qid for sub in subs for qid in _refs(sub)]
 
 
 def current_quarter(today: dt.date) -> str:

@@ -61,7 +61,8 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
         if "ref" not in state:
             raise InterruptedByUser("Stopped before the interview began; nothing was saved.") from None
         saved = next((r.answered for r in store.respondents(state["aid"]) if r.id == state.get("rid")), 0)
-        raise InterruptedByUser(f"Saved {saved} answers. Resume with: crmcheck interview --resume {state['ref']}"
+        noun = "answer" if saved == 1 else "answers"
+        raise InterruptedByUser(f"Saved {saved} {noun}. Resume with: crmcheck interview --resume {state['ref']}"
                                 ) from None
 
 

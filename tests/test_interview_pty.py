@@ -1,0 +1,115 @@
+"""End to end in a real pseudo-terminal: answer, get killed with SIGKILL, resume, finish, lose nothing."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from crmcheck.store import open_store
+
+pexpect = pytest.importorskip("pexpect")
+
+DATA = Path(__file__).parent / "data"
+TIMEOUT = 30
+
+
+def crmcheck(db: Path, *args: str) -> pexpect.spawn:
+    exe = shutil.which("crmcheck", path=str(Path(sys.executable).parent)) or "crmcheck"
+    env = {**os.environ, "COLUMNS": "110", "LINES": "40", "TERM": "xterm", "NO_COLOR": "1"}
+    return pexpect.spawn(exe, ["--db", str(db), *args], env=env, encoding="utf-8", timeout=TIMEOUT,
+                         dimensions=(40, 110))
+
+
+def answer(child: pexpect.spawn, number: int, key: str, note: str = "") -> None:
+    child.expect(f"question {number} of")
+    child.expect("Ctrl-C saves and stops")
+    child.send(key)
+    child.send("\r")
+    child.expect("Note")
+    child.send(note + "\r")
+
+
+@pytest.mark.slow
+def test_killed_interview_resumes_with_every_confirmed_answer(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    child = crmcheck(db, "interview", "--client", "Acme Ltd", "--label", "2026-Q4", "-q", str(DATA / "mini.yaml"))
+    child.expect("Which processes are in scope")
+    child.send(" ")
+    child.send("\r")
+    child.expect("Add a process of your own")
+    child.send("\r")
+    child.expect("How important is Lead management")
+    child.send("\r")
+    for prompt, reply in (("name", "Ana Silva"), ("Role", "Head of Sales"), ("Department", "Sales"),
+                          ("Interviewer", "")):
+        child.expect(prompt)
+        child.send(reply + "\r")
+    answer(child, 1, "3", "named in May")
+    answer(child, 2, "2")
+    answer(child, 3, "d", "ask marketing")
+    child.expect("question 4 of")  # the third answer was confirmed: it must survive
+    child.kill(signal.SIGKILL)
+    child.wait()
+
+    saved = open_store(str(db)).load("acme/2026-Q4").assessment.respondents[0].answers
+    assert [(k, a.kind, a.level, a.note) for k, a in saved.items()] == [
+        (("leads", "own-owner"), "level", 3, "named in May"),
+        (("leads", "own-mandate"), "level", 2, None),
+        (("leads", "meas-kpi"), "dont_know", None, "ask marketing"),
+    ]
+
+    child = crmcheck(db, "interview", "--resume", "acme/2026-Q4")
+    child.expect("Whom are you interviewing")
+    child.expect("3 answers so far")
+    child.send("\r")
+    answer(child, 4, "1")
+    answer(child, 5, "2")
+    answer(child, 6, "0")
+    child.expect("Interview complete")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    stored = open_store(str(db)).load("acme/2026-Q4")
+    answers = stored.assessment.respondents[0].answers
+    assert len(answers) == 6 and answers[("leads", "own-owner")].note == "named in May"
+    assert stored.status == "complete"
+
+
+def test_without_a_terminal_the_interview_points_to_import(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from crmcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "interview", "--client", "x"])
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.output and "crmcheck answers import" in result.output
+
+
+@pytest.mark.slow
+def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    child = crmcheck(db, "interview", "--client", "Acme Ltd", "--label", "2026-Q4", "-q", str(DATA / "mini.yaml"))
+    child.expect("Which processes are in scope")
+    child.send(" \r")
+    child.expect("Add a process of your own")
+    child.send("\r")
+    child.expect("How important")
+    child.send("\r")
+    for prompt, reply in (("name", "Ana"), ("Role", "CEO"), ("Department", "Management"), ("Interviewer", "")):
+        child.expect(prompt)
+        child.send(reply + "\r")
+    answer(child, 1, "3")
+    child.expect("question 2 of")
+    child.expect("Ctrl-C saves and stops")
+    child.sendintr()
+    child.expect("Saved 1 answer. Resume with: crmcheck interview --resume acme-ltd/2026-Q4")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")

@@ -1,0 +1,76 @@
+"""The real questionary prompts, driven through prompt_toolkit's pipe input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from crmcheck import prompts
+from crmcheck.answers import ScopedProcess
+from crmcheck.interview import Interview, QuestionView
+from crmcheck.prompts import QuestionaryPrompter
+from crmcheck.questionnaire import load_questionnaire
+
+DATA = Path(__file__).parent / "data"
+ENTER, DOWN, CTRL_C = "\r", "\x1b[B", "\x03"
+
+
+@pytest.fixture
+def pipe() -> Iterator[object]:
+    with create_pipe_input() as inp:
+        yield inp
+
+
+def first_view() -> QuestionView:
+    q = load_questionnaire(DATA / "mini.yaml")
+    engine = Interview(q, [ScopedProcess("leads", "Lead management", 4)], None, None, 1)  # type: ignore[arg-type]
+    return engine.view(engine.steps[0], can_go_back=True)
+
+
+def prompter(pipe: object, out: io.StringIO) -> QuestionaryPrompter:
+    return QuestionaryPrompter(stream=out, color=False, input=pipe, output=DummyOutput())
+
+
+def test_a_level_by_its_number_then_a_note(pipe: object) -> None:
+    out = io.StringIO()
+    pipe.send_text("3" + ENTER + "named in May" + ENTER)  # type: ignore[attr-defined]
+    reply = prompter(pipe, out).ask(first_view())
+    assert (reply.kind, reply.level, reply.note) == ("level", 3, "named in May")
+    shown = out.getvalue()
+    assert "Lead management › Ownership" in shown and "question 1 of" in shown
+
+
+def test_not_applicable_asks_for_a_reason(pipe: object) -> None:
+    view = first_view()
+    view = QuestionView(**{**view.__dict__, "allow_na": True})
+    pipe.send_text("n" + ENTER + "no such role" + ENTER + ENTER)  # type: ignore[attr-defined]
+    reply = prompter(pipe, io.StringIO()).ask(view)
+    assert (reply.kind, reply.reason, reply.note) == ("na", "no such role", None)
+
+
+def test_back_and_skip_by_letter(pipe: object) -> None:
+    pipe.send_text("b" + ENTER)  # type: ignore[attr-defined]
+    assert prompter(pipe, io.StringIO()).ask(first_view()).kind == "back"
+    pipe.send_text("s" + ENTER)  # type: ignore[attr-defined]
+    assert prompter(pipe, io.StringIO()).ask(first_view()).kind == "skip"
+
+
+def test_ctrl_c_raises_instead_of_returning_none(pipe: object) -> None:
+    pipe.send_text(CTRL_C)  # type: ignore[attr-defined]
+    with pytest.raises(KeyboardInterrupt):
+        prompter(pipe, io.StringIO()).ask(first_view())
+
+
+def test_setup_prompts(pipe: object) -> None:
+    kw = {"input": pipe, "output": DummyOutput()}
+    pipe.send_text(" " + DOWN + " " + ENTER)  # type: ignore[attr-defined]
+    assert prompts.checkbox("Processes?", [("a", "A", False), ("b", "B", False)], **kw) == ["a", "b"]
+    pipe.send_text(DOWN + ENTER)  # type: ignore[attr-defined]
+    assert prompts.select("Importance?", [("5", "5 vital"), ("4", "4 major")], default="5", **kw) == "4"
+    pipe.send_text("  Ana Silva " + ENTER)  # type: ignore[attr-defined]
+    assert prompts.text("Name:", required=True, **kw) == "Ana Silva"
