@@ -164,7 +164,7 @@ def test_context_names_the_process_and_criterion_or_the_sin(q: Questionnaire) ->
         interview(q, script, Sink()).run()
     assert script.shown[0].context == "Lead management › Ownership"
     assert script.shown[7].context == "Programme › No CRM strategy"
-    assert [lv.label for lv in script.shown[0].levels][0] == "Absent"
+    assert next(lv.label for lv in script.shown[0].levels) == "Absent"
 
 
 @pytest.mark.parametrize(("day", "label"), [(dt.date(2026, 1, 1), "2026-Q1"), (dt.date(2026, 6, 30), "2026-Q2"),

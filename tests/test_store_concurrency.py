@@ -37,7 +37,7 @@ def test_two_writers_lose_nothing(tmp_path: Path) -> None:
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, db, str(rid), str(ANSWERS_EACH)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for rid in rids]
     results = [w.communicate(timeout=120) for w in writers]
-    for (out, err), w in zip(results, writers, strict=True):
+    for (_out, err), w in zip(results, writers, strict=True):
         assert w.returncode == 0, err
         assert "locked" not in err
     counts = {r.id: r.answered for r in open_store(db).respondents(aid)}
