@@ -1,17 +1,18 @@
-"""``crmcheck demo``: the sample company's assessment, stored and rendered as a report.
+"""``crmcheck demo``: the sample company's three quarters, stored and rendered as a report.
 
-The sample is Northwind Tools, a fictional B2B supplier of industrial tools: six processes,
-four respondents from sales, marketing, service and IT who see things differently. Its
-answers file ships with the questionnaires (``resources.sample_answers()``); the report is
-issued under a fictional consultancy's brand that ships with the templates, unless the user
-has a brand of their own.
+The sample is Northwind Components, a fictional distributor of industrial parts: six processes,
+four respondents from sales, marketing, service and IT who see things differently, assessed in
+2026-Q2, 2026-Q3 and 2026-Q4. The answers files ship with the questionnaires; the report is the
+latest quarter's, with the two earlier ones as its history (trend chart, "since last quarter"),
+issued under a fictional consultancy's brand that ships with the templates, unless the user has
+a brand of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,15 +23,26 @@ if TYPE_CHECKING:
     from crmcheck.report import ReportResult
 
 DEFAULT_OUTPUT = Path("crmcheck-demo.pdf")
+QUARTERS = ("northwind-2026-Q2.yaml", "northwind-2026-Q3.yaml", "northwind-2026-Q4.yaml")
+
+
+@dataclass(frozen=True)
+class DemoQuarter:
+    """One quarter of the sample: its questionnaire, that questionnaire's text, and the assessment."""
+
+    questionnaire: Questionnaire
+    text: str
+    assessment: Assessment
 
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What the demo wrote, and where it stored the assessment (None without a store)."""
+    """What the demo wrote, and where it stored the assessments (empty without a store)."""
 
     report: ReportResult
     stored_id: int | None
     store_note: str | None = None
+    stored_ids: list[int] = field(default_factory=list)
 
 
 def demo_brand_file() -> Path:
@@ -40,25 +52,47 @@ def demo_brand_file() -> Path:
     return templates_dir() / "demo" / "brand.yaml"
 
 
-def load_demo(answers: Path | None = None) -> tuple[Questionnaire, str, Assessment]:
-    """Return the sample's questionnaire, that questionnaire's text, and the sample assessment."""
+def demo_files() -> list[Path]:
+    """Return the sample's answers files, oldest quarter first."""
+    from crmcheck.resources import sample_answers
+
+    folder = sample_answers().parent
+    return [folder / name for name in QUARTERS]
+
+
+def load_quarter(answers: Path) -> DemoQuarter:
+    """Load one answers file with its questionnaire and the questionnaire's text (for the store)."""
     from crmcheck.answers import read_questionnaire_ref
     from crmcheck.assess import load_answers_file
     from crmcheck.questionnaire import find_questionnaire
-    from crmcheck.resources import sample_answers
 
-    answers = answers or sample_answers()
     q, assessment = load_answers_file(answers)
     ref = read_questionnaire_ref(answers) or q.ref
-    text = find_questionnaire(ref).read_text(encoding="utf-8")
-    return q, text, assessment
+    return DemoQuarter(q, find_questionnaire(ref).read_text(encoding="utf-8"), assessment)
 
 
-def store_demo(db: str | None, questionnaire_text: str, assessment: Assessment) -> int:
-    """Store the demo assessment, replacing an earlier copy; return its id."""
+def load_demo(answers: Path | None = None) -> tuple[Questionnaire, str, Assessment]:
+    """Return the latest sample quarter's questionnaire, that questionnaire's text, and its assessment."""
+    quarter = load_quarter(answers or demo_files()[-1])
+    return quarter.questionnaire, quarter.text, quarter.assessment
+
+
+def load_demo_history() -> list[DemoQuarter]:
+    """Return every quarter of the sample, oldest first; the last is the one the report is about."""
+    return [load_quarter(path) for path in demo_files()]
+
+
+def store_demo(db: str | None, quarters: list[DemoQuarter]) -> list[int]:
+    """Store the sample's quarters, replacing earlier copies; return their ids, oldest first."""
     from crmcheck.report.sources import open_store
 
-    return int(open_store(db).import_assessment(questionnaire_text, assessment, replace=True))
+    store = open_store(db)
+    try:
+        return [int(store.import_assessment(qt.text, qt.assessment, replace=True)) for qt in quarters]
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
 
 
 def run_demo(
@@ -70,22 +104,24 @@ def run_demo(
     brand: Brand | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoResult:
-    """Store the sample assessment (when a store is available) and write its PDF report to ``out``."""
+    """Store the sample's quarters (when a store is available) and write the latest one's PDF to ``out``."""
     from crmcheck.brand import load_brand
     from crmcheck.errors import StoreError
     from crmcheck.report import make_report
 
     step = progress or (lambda _name: None)
     step("Loading the sample company")
-    q, text, assessment = load_demo()
-    stored_id: int | None = None
+    quarters = load_demo_history()
+    *earlier, latest = quarters
+    stored: list[int] = []
     note: str | None = None
     if store:
-        step("Storing the assessment")
+        step("Storing the assessments")
         try:
-            stored_id = store_demo(db, text, assessment)
+            stored = store_demo(db, quarters)
         except StoreError as exc:
             note = str(exc)
-    report = make_report(q, assessment, out=out, now=now, fmt="pdf",
-                         brand=brand or load_brand(demo_brand_file()), progress=step)
-    return DemoResult(report, stored_id, note)
+    report = make_report(latest.questionnaire, latest.assessment, out=out, now=now, fmt="pdf",
+                         brand=brand or load_brand(demo_brand_file()),
+                         history=[(qt.questionnaire, qt.assessment) for qt in earlier], progress=step)
+    return DemoResult(report, stored[-1] if stored else None, note, stored)

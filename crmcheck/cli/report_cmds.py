@@ -148,10 +148,11 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
 def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bool) -> None:
     """Write the readiness report of a sample company: the quickest way to see what crmcheck does.
 
-    Northwind Tools, a fictional industrial supplier, had four people interviewed — from sales,
-    marketing, service and IT — about six of its customer-facing processes. crmcheck stores the
-    assessment (see it with `crmcheck list`) and writes its PDF report, issued by a fictional
-    consultancy.
+    Northwind Components, a fictional distributor of industrial parts, had four people interviewed
+    — from sales, marketing, service and IT — about six of its customer-facing processes, in three
+    successive quarters. crmcheck stores the three assessments (see them with `crmcheck list` and
+    `crmcheck trend northwind`) and writes the latest quarter's PDF report, with the trend since the
+    first, issued by a fictional consultancy.
 
     \b
     Examples:
@@ -171,8 +172,10 @@ def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bo
                           brand=brand, progress=step)
     _done(result.report, "Sample report written")
     if result.stored_id is not None:
-        click.echo(f"Stored as assessment {result.stored_id}; render it again with  crmcheck report "
-                   f"{result.stored_id} --format html", err=True)
+        ids = ", ".join(str(i) for i in result.stored_ids)
+        click.echo(f"Stored {len(result.stored_ids)} quarters as assessments {ids}; compare them with  "
+                   f"crmcheck trend northwind  or render one again with  crmcheck report {result.stored_id} "
+                   "--format html", err=True)
     elif result.store_note:
         click.echo(f"Not stored: {result.store_note}", err=True)
     click.echo("Next: assess your own organisation with  crmcheck interview --client \"Your company\"", err=True)

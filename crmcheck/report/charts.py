@@ -36,7 +36,7 @@ def _clean(svg: str, chart_id: str) -> str:
 
 
 def _style(primary: str, accent: str, font: str) -> object:
-    from pygal.style import Style
+    from pygal.style import Style  # type: ignore[import-untyped]  # pygal ships no type hints
 
     return Style(
         background="transparent",
@@ -69,7 +69,7 @@ def radar_svg(
     height: int = 470,
 ) -> str:
     """Return a radar chart (0-100) of the criteria: one closed shape per series."""
-    import pygal
+    import pygal  # type: ignore[import-untyped]  # pygal ships no type hints
 
     chart = pygal.Radar(
         style=_style(primary, accent, font),

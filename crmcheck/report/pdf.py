@@ -67,8 +67,8 @@ def write_pdf(
     """Write ``html`` as a PDF to ``target`` and return its page count."""
     if variant is not None and variant not in PDF_VARIANTS:
         raise ReportError(f"unknown PDF variant '{variant}'; expected one of {', '.join(PDF_VARIANTS)}")
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
     class RestrictedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
         """Serve data: URIs and allowed local files; refuse everything else."""

@@ -1,0 +1,107 @@
+"""`crmcheck demo`: three quarters of the sample company, stored, with the latest one reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crmcheck import history
+from crmcheck.demo import demo_files, load_demo_history, run_demo
+from crmcheck.errors import StoreError
+from crmcheck.report import ReportResult
+
+NOW = dt.datetime(2026, 11, 21, 9, 30)
+
+
+@pytest.fixture(scope="module")
+def snaps() -> list[history.Snapshot]:
+    return [history.snapshot(qt.questionnaire, qt.assessment) for qt in load_demo_history()]
+
+
+def test_three_quarters_of_the_same_client_and_scope(snaps: list[history.Snapshot]) -> None:
+    assert [p.name for p in demo_files()] == [
+        "northwind-2026-Q2.yaml", "northwind-2026-Q3.yaml", "northwind-2026-Q4.yaml"]
+    assert [(s.label, s.assessment.date) for s in snaps] == [
+        ("2026-Q2", dt.date(2026, 5, 18)), ("2026-Q3", dt.date(2026, 8, 17)), ("2026-Q4", dt.date(2026, 11, 16))]
+    first = snaps[-1].assessment
+    for s in snaps:
+        a = s.assessment
+        assert a.client == "Northwind Components" and s.questionnaire.ref == "crm-readiness@1.0"
+        assert [(p.id, p.importance) for p in a.processes] == [(p.id, p.importance) for p in first.processes]
+        assert [(r.name, r.department) for r in a.respondents] == [(r.name, r.department) for r in first.respondents]
+
+
+def test_readiness_rises_quarter_to_quarter(snaps: list[history.Snapshot]) -> None:
+    assert [(s.card.index, s.card.verdict) for s in snaps] == [
+        (35.5, "No-go"), (43.3, "No-go"), (50.1, "Conditional")]
+    q2, q3, _ = snaps
+    assert {b.question for b in q2.card.blockers} == {"strat-defined", "own-owner", "ka-defined-first"}
+    assert not q3.card.blockers
+
+
+def test_the_latest_quarter_also_shows_a_regression(snaps: list[history.Snapshot]) -> None:
+    cmp = history.compare(snaps[1], snaps[2])
+    down = {(c.process, c.question) for c in cmp.answers
+            if c.before is not None and c.after is not None and c.after < c.before}
+    assert {("service", "intf-information"), ("lead-management", "intf-handoffs")} <= down
+    service = next(p for p in cmp.processes if p.id == "service")
+    assert service.change is not None and service.change < 0
+    assert cmp.actions_done and cmp.actions_new and cmp.risks_resolved
+    assert not cmp.not_compared
+
+
+def test_each_quarter_has_notes_of_its_own(snaps: list[history.Snapshot]) -> None:
+    def notes(s: history.Snapshot) -> set[str]:
+        return {ans.note for r in s.assessment.respondents for ans in r.answers.values() if ans.note}
+
+    q2, q3, q4 = (notes(s) for s in snaps)
+    assert len(q2) >= 8 and len(q3) >= 8
+    assert not q2 & q4 and not q3 & q4
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, q: Any, a: Any, **kwargs: Any) -> ReportResult:
+        self.calls.append({"assessment": a, **kwargs})
+        return ReportResult(kwargs["out"], "pdf", 1, 1)
+
+
+def test_demo_reports_the_latest_quarter_with_the_earlier_ones_as_history(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = _Recorder()
+    monkeypatch.setattr("crmcheck.report.make_report", recorder)
+    result = run_demo(tmp_path / "demo.pdf", now=NOW, db=f"sqlite:///{tmp_path / 'store.db'}")
+    (call,) = recorder.calls
+    assert call["assessment"].label == "2026-Q4"
+    assert [a.label for _, a in call["history"]] == ["2026-Q2", "2026-Q3"]
+    assert len(result.stored_ids) == 3 and result.stored_id == result.stored_ids[-1]
+
+    from crmcheck.store import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    try:
+        assert [i.label for i in store.assessments(client="Northwind Components")] == [
+            "2026-Q2", "2026-Q3", "2026-Q4"]
+        run_demo(tmp_path / "again.pdf", now=NOW, db=f"sqlite:///{tmp_path / 'store.db'}")
+        assert len(store.assessments(client="Northwind Components")) == 3, "a second demo replaces the first"
+    finally:
+        store.close()
+
+
+def test_demo_without_a_store_still_writes_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = _Recorder()
+    monkeypatch.setattr("crmcheck.report.make_report", recorder)
+
+    def no_store(_url: object) -> object:
+        raise StoreError("this crmcheck has no assessment store yet")
+
+    monkeypatch.setattr("crmcheck.report.sources.open_store", no_store)
+    result = run_demo(tmp_path / "demo.pdf", now=NOW)
+    assert result.stored_id is None and result.stored_ids == []
+    assert result.store_note == "this crmcheck has no assessment store yet"
+    assert len(recorder.calls[0]["history"]) == 2
