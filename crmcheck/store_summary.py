@@ -95,8 +95,14 @@ class Summary:
     targets: dict[str, float] = field(default_factory=dict)
 
 
-def summaries(url: str | None, client: str | None = None) -> list[Summary] | None:
-    """Return the cached summaries (of one client, if given), or None when the cache can't answer."""
+_BRIEF = ("v", "index", "band", "verdict", "completeness", "respondents", "questionnaire")
+
+
+def summaries(url: str | None, client: str | None = None, *, full: bool = True) -> list[Summary] | None:
+    """Return the cached summaries (of one client, if given), or None when the cache can't answer.
+
+    ``full=False`` reads only what ``list`` shows, letting SQLite pick the fields out of the JSON.
+    """
     path = sqlite_path(url)
     if path is None or not path.is_file() or os.environ.get("CRMCHECK_NO_CACHE"):
         return None
@@ -108,8 +114,9 @@ def summaries(url: str | None, client: str | None = None) -> list[Summary] | Non
         row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) != SCHEMA_VERSION:
             return None
+        fields = "a.summary" if full else ", ".join(f"json_extract(a.summary, '$.{k}')" for k in _BRIEF)
         rows = con.execute(
-            "SELECT a.id, c.name, a.label, a.date, a.status, a.summary FROM assessments a "
+            f"SELECT a.id, c.name, a.label, a.date, a.status, a.summary IS NULL, {fields} FROM assessments a "
             "JOIN clients c ON c.id = a.client_id ORDER BY c.name, a.date, a.label"
         ).fetchall()
     except (sqlite3.Error, ValueError):
@@ -120,13 +127,14 @@ def summaries(url: str | None, client: str | None = None) -> list[Summary] | Non
     if client is not None and wanted is None:
         return []
     out: list[Summary] = []
-    for ident, name, label, date, status, raw in rows:
+    for ident, name, label, date, status, missing, *values in rows:
         if wanted is not None and name != wanted:
             continue
-        if raw is None:
+        if missing:
             return None
         try:
-            out.append(_summary(ident, name, label, date, status, json.loads(raw)))
+            data = json.loads(values[0]) if full else dict(zip(_BRIEF, values, strict=True))
+            out.append(_summary(ident, name, label, date, status, data))
         except (KeyError, TypeError, ValueError):
             return None
     return out
@@ -138,7 +146,8 @@ def _summary(ident: int, name: str, label: str, date: str, status: str, s: dict[
     return Summary(
         id=ident, client=name, label=label, date=dt.date.fromisoformat(date), status=status,
         respondents=s["respondents"], completeness=s["completeness"], index=s["index"], band=s["band"],
-        verdict=s["verdict"], questionnaire=s["questionnaire"], criteria=s["criteria"], sins=s["sins"],
-        processes=s["processes"], criteria_titles=[(i, t) for i, t in s["criteria_titles"]],
-        sin_titles=[(i, t) for i, t in s["sin_titles"]], targets=s["targets"],
+        verdict=s["verdict"], questionnaire=s["questionnaire"], criteria=s.get("criteria", {}),
+        sins=s.get("sins", {}), processes=s.get("processes", {}),
+        criteria_titles=[(i, t) for i, t in s.get("criteria_titles", [])],
+        sin_titles=[(i, t) for i, t in s.get("sin_titles", [])], targets=s.get("targets", {}),
     )

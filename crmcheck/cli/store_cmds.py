@@ -28,7 +28,7 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
     from crmcheck.store_summary import summaries
 
     db = settings(ctx).db
-    fast = summaries(db, client)
+    fast = summaries(db, client, full=False)
     if fast is not None:
         rows = [{"id": s.id, "client": s.client, "label": s.label, "date": s.date.isoformat(), "status": s.status,
                  "questionnaire": s.questionnaire, "respondents": s.respondents,
