@@ -34,9 +34,8 @@ def answer(child: pexpect.spawn, number: int, key: str, note: str = "") -> None:
     child.send(note + "\r")
 
 
-@pytest.mark.slow
-def test_killed_interview_resumes_with_every_confirmed_answer(tmp_path: Path) -> None:
-    db = tmp_path / "store.db"
+def start_new_interview(db: Path) -> pexpect.spawn:
+    """Start a new assessment of Acme Ltd (lead management only) and enter Ana Silva as respondent."""
     child = crmcheck(db, "interview", "--client", "Acme Ltd", "--label", "2026-Q4", "-q", str(DATA / "mini.yaml"))
     child.expect("Which processes are in scope")
     child.send(" ")
@@ -49,6 +48,13 @@ def test_killed_interview_resumes_with_every_confirmed_answer(tmp_path: Path) ->
                           ("Interviewer", "")):
         child.expect(prompt)
         child.send(reply + "\r")
+    return child
+
+
+@pytest.mark.slow
+def test_killed_interview_resumes_with_every_confirmed_answer(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    child = start_new_interview(db)
     answer(child, 1, "3", "named in May")
     answer(child, 2, "2")
     answer(child, 3, "d", "ask marketing")
@@ -93,17 +99,7 @@ def test_without_a_terminal_the_interview_points_to_import(tmp_path: Path) -> No
 
 @pytest.mark.slow
 def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
-    db = tmp_path / "store.db"
-    child = crmcheck(db, "interview", "--client", "Acme Ltd", "--label", "2026-Q4", "-q", str(DATA / "mini.yaml"))
-    child.expect("Which processes are in scope")
-    child.send(" \r")
-    child.expect("Add a process of your own")
-    child.send("\r")
-    child.expect("How important")
-    child.send("\r")
-    for prompt, reply in (("name", "Ana"), ("Role", "CEO"), ("Department", "Management"), ("Interviewer", "")):
-        child.expect(prompt)
-        child.send(reply + "\r")
+    child = start_new_interview(tmp_path / "store.db")
     answer(child, 1, "3")
     child.expect("question 2 of")
     child.expect("Ctrl-C saves and stops")
