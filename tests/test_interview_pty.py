@@ -20,7 +20,9 @@ TIMEOUT = 30
 
 def crmcheck(db: Path, *args: str) -> pexpect.spawn:
     exe = shutil.which("crmcheck", path=str(Path(sys.executable).parent)) or "crmcheck"
-    env = {**os.environ, "COLUMNS": "110", "LINES": "40", "TERM": "xterm", "NO_COLOR": "1"}
+    # No cursor-position requests: pexpect does not answer them, and prompt_toolkit would wait for each.
+    env = {**os.environ, "COLUMNS": "110", "LINES": "40", "TERM": "xterm", "NO_COLOR": "1",
+           "PROMPT_TOOLKIT_NO_CPR": "1"}
     return pexpect.spawn(exe, ["--db", str(db), *args], env=env, encoding="utf-8", timeout=TIMEOUT,
                          dimensions=(40, 110))
 
