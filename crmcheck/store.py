@@ -391,6 +391,8 @@ class Store:
         with self._tx() as conn:
             rid = self._add_respondent(conn, aid, name, role, department, interviewer)
             self._touch(conn, aid)
+            # Someone new is being interviewed: the assessment is open again (and found by --resume).
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(status="in-progress"))
             return rid
 
     def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:

@@ -194,3 +194,25 @@ def test_a_schema_1_store_opens_without_loss(db: Path) -> None:
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT value FROM meta").fetchone() == (str(SCHEMA_VERSION),)
     assert store.assessments()[0].index is not None  # the summary cache is built on first use
+
+
+def test_resume_finds_the_unfinished_assessment_changed_last(db: Path) -> None:
+    import datetime as dt
+
+    from crmcheck.answers import ScopedProcess
+
+    store = open_store(str(db))
+    text = MINI.read_text(encoding="utf-8")
+    scope = [ScopedProcess("leads", "Lead management", 4)]
+    older = store.create_assessment(text, "Acme", "2026-Q3", dt.date(2026, 8, 1), scope)
+    newer = store.create_assessment(text, "Acme", "2026-Q4", dt.date(2026, 11, 1), scope)
+    with sqlite3.connect(db) as con:  # the older one was worked on last
+        con.execute("UPDATE assessments SET updated = '2030-01-01T00:00:00' WHERE id = ?", (older,))
+    assert store.resumable() == older
+    store.set_status(older, "complete")
+    assert store.resumable() == newer
+    store.set_status(newer, "complete")
+    assert store.resumable() is None and store.resumable("acme") is None
+    store.add_respondent(older, "Ben Okafor", "Marketing lead", "Marketing")  # someone new reopens it
+    assert store.load(str(older)).status == "in-progress"
+    assert store.resumable("acme") == older and store.resumable("globex") is None

@@ -93,7 +93,8 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     prompter = QuestionaryPrompter(color=color)
     engine = Interview(stored.questionnaire, stored.assessment.processes, prompter, store, rid, person.answers,
                        previous=previous, prefill=prefill)
-    todo = len(engine.remaining())
+    # Count what the progress line counts: questions whose show_if may still reveal them included.
+    todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
     prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
                  f"{todo} question(s) to go. Answers are saved as you go.")
     outcome = engine.run()
@@ -121,10 +122,10 @@ def _resume_target(store: Store, ref: str) -> int:
         if found is None:
             raise NotFoundError(f"no assessment '{ref}' to resume; see: crmcheck list")
         return found
-    unfinished = [i for i in store.assessments() if i.status != "complete"]
-    if not unfinished:
+    latest = store.resumable()  # the unfinished assessment changed last, not merely the newest
+    if latest is None:
         raise BadInputError("no unfinished interview to resume; start one with: crmcheck interview --client NAME")
-    return max(unfinished, key=lambda i: i.id).id
+    return latest
 
 
 def _new_or_existing(store: Store, client: str | None, label: str, questionnaire_file: Path | None) -> int:
