@@ -8,7 +8,9 @@ are passed through to prompt_toolkit, which lets tests drive the real prompts th
 
 from __future__ import annotations
 
+import shutil
 import sys
+import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -55,6 +57,11 @@ class QuestionaryPrompter:
         """Show a line of information."""
         print(text, file=self.stream, flush=True)
 
+    def _hang(self, value: int, label: str, descriptor: str, width: int) -> str:
+        head = f"  {value} {label}"
+        lines = textwrap.wrap(f"{head} — {descriptor}", width=max(40, width - 1), subsequent_indent=" " * 6)
+        return self._paint(head, "1") + lines[0][len(head):] + "".join(f"\n{line}" for line in lines[1:])
+
     def ask(self, view: QuestionView) -> Reply:
         """Show one question with its context and level descriptors; return the reply."""
         labels = {lv.value: lv.label for lv in view.levels}
@@ -65,9 +72,18 @@ class QuestionaryPrompter:
             self.say(self._paint(f"  {view.help}", "2"))
         if view.previous is not None:
             self.say(self._paint(f"  Last time: {_describe(view.previous, labels)}", "33"))
+        # prompt_toolkit cuts choice lines at the terminal's edge instead of wrapping them, and a
+        # descriptor cut in half is worse than none: when one would not fit, print them all above,
+        # wrapped, and keep the choices to their labels.
+        width = _width()
+        full = [f"{lv.label} — {lv.descriptor}" for lv in view.levels]
+        fits = all(len(t) + _CHOICE_INDENT < width for t in full)
+        if not fits:
+            for lv in view.levels:
+                self.say(self._hang(lv.value, lv.label, lv.descriptor, width))
         choices: list[Any] = [
-            Choice(f"{lv.label} — {lv.descriptor}", value=f"L{lv.value}", shortcut_key=str(lv.value))
-            for lv in view.levels
+            Choice(title if fits else lv.label, value=f"L{lv.value}", shortcut_key=str(lv.value))
+            for lv, title in zip(view.levels, full, strict=True)
         ]
         choices.append(Separator(" "))
         if view.allow_dont_know:
@@ -96,6 +112,18 @@ class QuestionaryPrompter:
         return Reply("level", level=int(str(picked)[1:]), note=note)
 
 
+_CHOICE_INDENT = 7  # pointer, shortcut and spaces before a choice's title
+
+
+def _width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def _fit(title: str, room: int) -> str:
+    """Shorten a one-line choice title to the room there is, visibly."""
+    return title if len(title) <= room else title[: max(10, room - 1)].rstrip() + "…"
+
+
 # ---------------------------------------------------------------- setup prompts
 
 
@@ -118,7 +146,8 @@ def select(message: str, choices: Sequence[tuple[str, str]], default: str | None
 
 def checkbox(message: str, choices: Sequence[tuple[str, str, bool]], **pt: Any) -> list[str]:
     """Pick any of (value, title, checked) choices; return the values."""
-    picked = questionary.checkbox(message, choices=[Choice(t, value=v, checked=c) for v, t, c in choices],
+    room = _width() - _CHOICE_INDENT - 2
+    picked = questionary.checkbox(message, choices=[Choice(_fit(t, room), value=v, checked=c) for v, t, c in choices],
                                   style=STYLE, **pt).unsafe_ask()
     return [str(v) for v in picked]
 
