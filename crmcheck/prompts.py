@@ -59,7 +59,7 @@ class QuestionaryPrompter:
 
     def _hang(self, value: int, label: str, descriptor: str, width: int) -> str:
         head = f"  {value} {label}"
-        lines = textwrap.wrap(f"{head} — {descriptor}", width=max(40, width - 1), subsequent_indent=" " * 6)
+        lines = textwrap.wrap(f"{head} — {descriptor}", width=max(20, width - 1), subsequent_indent=" " * 6)
         return self._paint(head, "1") + lines[0][len(head):] + "".join(f"\n{line}" for line in lines[1:])
 
     def ask(self, view: QuestionView) -> Reply:

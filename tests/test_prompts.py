@@ -74,3 +74,21 @@ def test_setup_prompts(pipe: object) -> None:
     assert prompts.select("Importance?", [("5", "5 vital"), ("4", "4 major")], default="5", **kw) == "4"
     pipe.send_text("  Ana Silva " + ENTER)  # type: ignore[attr-defined]
     assert prompts.text("Name:", required=True, **kw) == "Ana Silva"
+
+
+@pytest.mark.parametrize(("columns", "above"), [(120, False), (30, True)], ids=["wide", "narrow"])
+def test_descriptors_are_never_cut(pipe: object, monkeypatch: pytest.MonkeyPatch, columns: int, above: bool) -> None:
+    # prompt_toolkit cuts choice lines at the edge; descriptors that would not fit are printed above, wrapped.
+    monkeypatch.setenv("COLUMNS", str(columns))
+    out = io.StringIO()
+    pipe.send_text("2" + ENTER + ENTER)  # type: ignore[attr-defined]
+    assert prompter(pipe, out).ask(first_view()).level == 2
+    shown = out.getvalue()
+    assert ("Agreed and written down." in " ".join(shown.split())) is above
+    if above:
+        block = shown[shown.index("  0 Absent"):].splitlines()
+        assert max(len(line) for line in block) < columns
+        words = " ".join(" ".join(block).split())
+        for line in ("0 Absent — Nothing in place.", "2 Defined — Agreed and written down.",
+                     "4 Optimised — Continuously improved."):
+            assert line in words
