@@ -111,3 +111,7 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert "Traceback" not in (child.before or "")
+    from crmcheck.store_summary import summaries
+
+    fresh = summaries(str(tmp_path / "store.db"))  # stopping refreshed the cache: `list` stays on the fast path
+    assert fresh is not None and fresh[0].respondents == 1

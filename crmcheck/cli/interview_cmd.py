@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from pathlib import Path
@@ -61,6 +62,8 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
         if "ref" not in state:
             raise InterruptedByUser("Stopped before the interview began; nothing was saved.") from None
         saved = next((r.answered for r in store.respondents(state["aid"]) if r.id == state.get("rid")), 0)
+        with contextlib.suppress(KeyboardInterrupt):  # so `crmcheck list` can use the cache right away
+            store.refresh_summary(state["aid"])
         noun = "answer" if saved == 1 else "answers"
         raise InterruptedByUser(f"Saved {saved} {noun}. Resume with: crmcheck interview --resume {state['ref']}"
                                 ) from None
