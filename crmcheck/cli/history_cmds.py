@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -64,7 +65,8 @@ def trend_cmd(ctx: click.Context, client: str, as_json: bool) -> None:
         return
     from crmcheck.trend import render_trend_text
 
-    click.echo(render_trend_text(trend, color=not settings(ctx).no_color and click.get_text_stream("stdout").isatty()))
+    color = not settings(ctx).no_color and sys.stdout.isatty()
+    click.echo(render_trend_text(trend, color=color))
 
 
 @click.group("targets")
