@@ -105,3 +105,20 @@ def test_demo_without_a_store_still_writes_the_report(tmp_path: Path, monkeypatc
     assert result.stored_id is None and result.stored_ids == []
     assert result.store_note == "this crmcheck has no assessment store yet"
     assert len(recorder.calls[0]["history"]) == 2
+
+
+def test_the_demo_report_says_what_moved_since_last_quarter() -> None:
+    from crmcheck.report.context import build_context
+
+    *earlier, latest = load_demo_history()
+    ctx = build_context(latest.questionnaire, latest.assessment, now=NOW,
+                        history=[(qt.questionnaire, qt.assessment) for qt in earlier])
+    since = ctx.summary.since_last
+    assert since is not None
+    assert since.sentences[0] == (
+        "Since 2026-Q3 the readiness index rose 6.8 points, from 43.3 to 50.1 (target 65: 14.9 to go); "
+        "the verdict moved from No-go to Conditional, the band stays Emerging.")
+    assert "Down: Customer service and support −1 (68 → 67); 4 answers went down (see the trend section)." in (
+        since.sentences)
+    assert ctx.trend is not None and ctx.trend.labels == ["2026-Q2", "2026-Q3", "2026-Q4"]
+    assert ctx.trend.series[0].values == [35.5, 43.3, 50.1]

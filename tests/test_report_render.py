@@ -231,3 +231,104 @@ def test_a_template_cannot_reach_python_internals(tmp_path: Path) -> None:
 def test_missing_template_dir_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="no such folder"):
         html_for(mini_context(), DEFAULT_BRAND, template_dir=tmp_path / "nope")
+
+
+# ---------------------------------------------------------------- history: trend, since last quarter, targets
+
+HISTORY = DATA / "history"
+
+
+def history_context() -> ReportContext:
+    """Acme's Q4 report with Q2 and Q3 as history; Q4 was answered with questionnaire v2."""
+    quarters = [load_answers_file(HISTORY / f"acme-2026-{label}.yaml",
+                                  DATA / ("mini-v2.yaml" if label == "Q4" else "mini.yaml"))
+                for label in ("Q2", "Q3", "Q4")]
+    return build_context(*quarters[2], now=NOW, generator="crmcheck TEST", history=quarters[:2])
+
+
+def test_markdown_with_history_matches_golden(update_golden: bool) -> None:
+    check_golden("report-history.md", render_markdown(history_context()), update_golden)
+
+
+def test_since_last_quarter_says_what_moved() -> None:
+    since = history_context().summary.since_last
+    assert since is not None and since.previous == "2026-Q3"
+    assert (since.index.before, since.index.after, since.index.change) == (35.2, 65.5, 30.3)
+    assert since.sentences[0] == (
+        "Since 2026-Q3 the readiness index rose 30.3 points, from 35.2 to 65.5 (target 60: met); the verdict "
+        "moved from No-go to Conditional and the band from Not ready to Emerging.")
+    assert [(m.title, m.change) for m in since.gains] == [("Sales", 41.7), ("Ownership", 35.7), ("Measures", 29.8)]
+    assert since.drops == [] and "No criterion, process or sin score fell." in since.sentences
+    assert since.risks_resolved == ["No CRM strategy (medium → low)", "No data integration (high → medium)"]
+    assert [(a.title, a.processes) for a in since.actions_done] == [
+        ("Grade leads", ["Lead management"]), ("Name an accountable owner", ["Sales"])]
+    assert since.actions_new == []
+    # what could not be compared across questionnaire versions is said, not dropped
+    assert "question 'data-single-view' was removed in mini@2; its answers are not compared" in since.not_compared
+    assert since.sentences[-1].startswith("Not compared: question 'data-single-view' was removed in mini@2")
+
+
+def test_a_drop_and_a_regressed_answer_are_named() -> None:
+    q, a = load_answers_file(DATA / "mini-answers.yaml", DATA / "mini.yaml")
+    better = dataclasses.replace(a, label="2026-Q3", date=dt.date(2026, 8, 20), respondents=[
+        dataclasses.replace(r, answers={k: (dataclasses.replace(v, level=min(v.level + 1, 4))
+                                            if v.level is not None else v) for k, v in r.answers.items()})
+        for r in a.respondents])
+    since = build_context(q, a, now=NOW, history=[(q, better)]).summary.since_last
+    assert since is not None and since.index.change is not None and since.index.change < 0
+    assert since.sentences[0].startswith("Since 2026-Q3 the readiness index fell ")
+    assert since.drops and all((m.change or 0) < 0 for m in since.drops)
+    assert since.answers_down and since.answers_down[0].respondents
+    assert any(s.startswith("Down: ") for s in since.sentences)
+
+
+def test_trend_section_has_the_chart_the_scores_over_time_and_the_notes() -> None:
+    html = html_for(history_context(), DEFAULT_BRAND)
+    trend = html[html.index('<section id="trend"'):html.index('<section id="methodology"')]
+    assert trend.startswith('<section id="trend" class="section-start">')
+    chart = re.search(r'<svg\b[^>]*id="chart-trend".*?</svg>', trend, flags=re.S)
+    assert chart is not None and "<script" not in chart.group(0)
+    assert ">65.5</text>" in chart.group(0) and "Index target (60)" in chart.group(0)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", trend))
+    assert "Scores over time" in text and "2026-Q4 (this report)" in text
+    assert "Grade leads (Lead management)" in text
+    assert "2026-Q4 was answered with mini@2 (2026-Q3: mini@1); scores compare directly" in text
+    summary = html[html.index('<section id="summary"'):html.index('<section id="scorecard"')]
+    assert "Since <span class=\"user\">2026-Q3</span>" in summary and "+30.3" in summary
+
+
+def test_without_history_the_trend_is_a_short_note_not_a_page(html: str) -> None:
+    trend = html[html.index('<section id="trend"'):html.index('<section id="methodology"')]
+    assert trend.startswith('<section id="trend" class="trend-none">')
+    assert "nothing to compare yet" in trend and "<svg" not in trend
+    assert 'class="since"' not in html
+
+
+def test_chart_line_styles_reach_the_lines() -> None:
+    html = html_for(history_context(), DEFAULT_BRAND)
+    # pygal's per-series stroke style is re-aimed at the line, where its own .reactive rule can't undo it
+    assert "#chart-trend .series.serie-0 .line{stroke-width:3.6}" in html
+    assert "#chart-radar .series.serie-1 .line{stroke-width:1.6;stroke-dasharray:6,4}" in html
+
+
+def test_progress_to_target() -> None:
+    ctx = history_context()
+    index = ctx.targets[0]
+    assert (index.id, index.score, index.target, index.met, index.previous, index.change) == (
+        "index", 65.5, 60.0, True, 35.2, 30.3)
+    assert {t.id: t.kind for t in ctx.targets} == {"index": "index", "ownership": "criterion", "strategy": "sin"}
+    ownership = next(t for t in ctx.targets if t.id == "ownership")
+    assert (ownership.gap, ownership.met) == (7.1, False)
+
+
+def test_json_carries_the_trend_the_since_last_paragraph_and_the_targets() -> None:
+    data = json.loads(render_json(history_context()))
+    assert data["trend"]["labels"] == ["2026-Q2", "2026-Q3", "2026-Q4"]
+    index = data["trend"]["series"][0]
+    assert index == {"id": "index", "title": "Readiness index", "kind": "index", "values": [15.0, 35.2, 65.5],
+                     "change": 30.3, "since_first": 50.5, "target": 60.0}
+    assert data["summary"]["since_last"]["previous"] == "2026-Q3"
+    assert data["summary"]["since_last"]["sentences"][0].startswith("Since 2026-Q3")
+    assert data["targets"][0]["id"] == "index" and data["targets"][0]["met"] is True
+    alone = json.loads(render_json(mini_context()))
+    assert alone["trend"] is None and alone["summary"]["since_last"] is None and alone["history"] == []

@@ -24,6 +24,11 @@ from crmcheck.report.context import ReportContext
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.S)
 _UUID = re.compile(r"chart-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# pygal writes a series' stroke_style as a rule on the series group, which its own
+# ``.reactive {stroke-width: …}`` rule on the line overrides; aim the rule at the line instead.
+_SERIES_STROKE = re.compile(r"\.series\.serie-(\d+)\{")
+# pygal prints a line chart's values beside and below each dot, across the lines; put them above.
+_VALUE = re.compile(r'<text text-anchor="left" x="([\d.]+)" y="([\d.]+)" class="value">([^<]+)</text>')
 
 SHORT_TITLES = {"Documented procedures": "Procedures", "Departmental interfaces": "Interfaces"}
 
@@ -32,10 +37,20 @@ def _clean(svg: str, chart_id: str) -> str:
     """Make pygal's output deterministic and inert: no comments (they carry a date), no scripts."""
     svg = _COMMENT.sub("", svg)
     svg = _SCRIPT.sub("", svg)
+    svg = _SERIES_STROKE.sub(r".series.serie-\1 .line{", svg)
+    svg = _VALUE.sub(_value_above, svg)
     return _UUID.sub(chart_id, svg)
 
 
-def _style(primary: str, accent: str, font: str) -> object:
+def _value_above(m: re.Match[str]) -> str:
+    """Move a printed value from beside its dot to above it (to its right at the left edge)."""
+    x, y = float(m[1]) - 13, float(m[2]) - 27
+    anchor = "start" if x < 40 else "middle"
+    return (f'<text text-anchor="{anchor}" x="{x - 4 if anchor == "start" else x:.1f}" y="{y:.1f}" '
+            f'class="value" style="font-weight:600">{m[3]}</text>')
+
+
+def _style(primary: str, accent: str, font: str, colours: Sequence[str] | None = None) -> object:
     from pygal.style import Style  # type: ignore[import-untyped]  # pygal ships no type hints
 
     return Style(
@@ -47,7 +62,7 @@ def _style(primary: str, accent: str, font: str) -> object:
         opacity=".28",
         opacity_hover=".28",
         transition="none",
-        colors=(primary, accent, "#7d8790", "#4f8a5b"),
+        colors=tuple(colours or (primary, accent, "#7d8790", "#4f8a5b")),
         font_family=font,
         label_font_size=15,
         major_label_font_size=15,
@@ -55,6 +70,8 @@ def _style(primary: str, accent: str, font: str) -> object:
         value_font_size=13,
         guide_stroke_color="#c9ced4",
         major_guide_stroke_color="#aab1b8",
+        stroke_opacity="1",
+        stroke_opacity_hover="1",
     )
 
 
@@ -77,7 +94,8 @@ def radar_svg(
         height=height,
         fill=True,
         range=(0, 100),
-        y_labels=[0, 25, 50, 75, 100],
+        # The rings are labelled 25, 50, 75: "100" would sit on the first criterion's label, "0" on the shape.
+        y_labels=[{"label": "", "value": 0}, 25, 50, 75, {"label": "", "value": 100}],
         show_legend=len(series) > 1,
         legend_at_bottom=True,
         legend_at_bottom_columns=len(series),
@@ -116,6 +134,83 @@ def criteria_radar(ctx: ReportContext) -> str:
         ref_name = f"Go threshold ({go:g})"
     return radar_svg(titles, [("This assessment", scores), (ref_name, reference)],
                      primary=ctx.brand.primary, accent=ctx.brand.accent)
+
+
+# The criteria's lines: distinct from each other and from the brand's two colours, muted enough
+# that the readiness index (in the primary colour, thicker) stays the line the eye follows.
+LINE_COLOURS = ("#7d8790", "#4f8a5b", "#c2534a", "#8c6bb1", "#d4a017", "#3c8dbc")
+
+
+def line_svg(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    primary: str,
+    accent: str,
+    target: tuple[str, float] | None = None,
+    font: str = "Inter",
+    width: int = 720,
+    height: int = 380,
+) -> str:
+    """Return a line chart (0-100) over assessments: the first series bold, a target as a dashed line."""
+    import pygal
+
+    style = _style(primary, accent, font, [primary, *([accent] if target else []), *LINE_COLOURS])
+    many = len(labels) > 8
+    chart = pygal.Line(
+        style=style,
+        width=width,
+        height=height,
+        range=(0, 100),
+        y_labels=[0, 25, 50, 75, 100],
+        x_labels=list(labels),
+        x_label_rotation=40 if many else 0,
+        x_labels_major_every=max(1, len(labels) // 8) if many else None,
+        show_minor_x_labels=not many,
+        show_legend=True,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=4,
+        legend_box_size=12,
+        dots_size=3,
+        margin=8,
+        margin_right=34,
+        margin_left=4,
+        spacing=12,
+        js=[],
+        disable_xml_declaration=True,
+        show_x_guides=False,
+        show_y_guides=True,
+        truncate_label=-1,
+        truncate_legend=-1,
+        # Values are printed for the first series only (the others' formatter prints nothing).
+        print_values=len(labels) <= 12,
+        print_values_position="top",
+        allow_interruptions=True,
+    )
+
+    def silent(_value: object) -> str:
+        return ""
+
+    for i, (name, values) in enumerate(series):
+        points = [None if v is None else round(v, 1) for v in values]
+        chart.add(name, points, show_dots=True, dots_size=4.5 if i == 0 else 2.5,
+                  stroke_style={"width": 3.6 if i == 0 else 1.8},
+                  formatter=(lambda v: f"{v:.1f}") if i == 0 else silent)
+        if i == 0 and target is not None:
+            chart.add(target[0], [target[1]] * len(labels), show_dots=False, formatter=silent,
+                      stroke_style={"width": 1.8, "dasharray": "7,5"})
+    return _clean(chart.render(is_unicode=True), "chart-trend")
+
+
+def trend_chart(ctx: ReportContext) -> str | None:
+    """Return the trend section's chart: the readiness index and the six criteria over time."""
+    if ctx.trend is None:
+        return None
+    rows = [s for s in ctx.trend.series if s.kind in ("index", "criterion")]
+    index = rows[0]
+    target = None if index.target is None else (f"Index target ({index.target:g})", index.target)
+    return line_svg(ctx.trend.labels, [(SHORT_TITLES.get(s.title, s.title), s.values) for s in rows],
+                    primary=ctx.brand.primary, accent=ctx.brand.accent, target=target)
 
 
 def heat_colour(score: float | None) -> str:

@@ -16,6 +16,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcheck.answers import Answer, Assessment
+from crmcheck.history import (
+    ActionRef,
+    AnswerChange,
+    Comparison,
+    Delta,
+    Snapshot,
+    compare,
+    snapshot,
+    target_progress,
+    trend,
+)
 from crmcheck.plan import HORIZONS, Action, ActionPlan, build_action_plan
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Rule
 from crmcheck.scoring import QuestionResult, Scorecard, score
@@ -103,6 +114,7 @@ class CriterionScore:
     title: str
     score: float | None
     target: float | None = None
+    change: float | None = None  # since the previous assessment, when there is one
 
 
 @dataclass(frozen=True)
@@ -173,6 +185,7 @@ class SinView:
     target: float | None
     questions: list[QuestionView]
     actions: list[ActionView]
+    change: float | None = None  # of the score, since the previous assessment
 
 
 @dataclass(frozen=True)
@@ -240,6 +253,111 @@ class HistoryEntry:
     verdict: str
     completeness: float
     current: bool = False
+
+
+@dataclass(frozen=True)
+class Move:
+    """A score (0-100) that moved between two assessments."""
+
+    id: str
+    title: str
+    kind: str  # index | criterion | process | sin
+    before: float | None
+    after: float | None
+    change: float | None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class RespondentMove:
+    """One respondent's answer before and after, as shown (a level, "don't know", "n/a" or "-")."""
+
+    respondent: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class AnswerMove:
+    """A question whose aggregated answer moved between two assessments."""
+
+    where: str
+    question: str
+    text: str
+    before: float | None
+    after: float | None
+    respondents: list[RespondentMove]
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """An action that is done (its condition no longer holds) or new since the previous assessment."""
+
+    rule: str
+    title: str
+    processes: list[str]  # process titles
+
+
+@dataclass(frozen=True)
+class SinceLast:
+    """What moved since the client's previous assessment: the executive summary's paragraph."""
+
+    previous: str
+    previous_date: dt.date
+    index: Move
+    band_before: str
+    band_after: str
+    verdict_before: str
+    verdict_after: str
+    gains: list[Move]  # the biggest rises, largest first
+    drops: list[Move]  # every fall, largest first
+    answers_up: int
+    answers_down: list[AnswerMove]
+    risks_appeared: list[str]  # sins whose risk level went up
+    risks_resolved: list[str]  # sins whose risk level went down
+    blockers_new: list[str]
+    blockers_cleared: list[str]
+    actions_done: list[ActionChange]
+    actions_new: list[ActionChange]
+    not_compared: list[str]
+    sentences: list[str]  # the paragraph, in plain words
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One score over the client's assessments, oldest first (None where it was not assessed)."""
+
+    id: str
+    title: str
+    kind: str  # index | criterion | process | sin
+    values: list[float | None]
+    change: float | None  # since the previous assessment
+    since_first: float | None
+    target: float | None = None
+
+
+@dataclass(frozen=True)
+class TrendView:
+    """The trend section: every assessment's scores over time, and what could not be compared."""
+
+    labels: list[str]
+    series: list[TrendSeries]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A score that has a target, how far it is from it and how it moved since the previous assessment."""
+
+    id: str
+    title: str
+    kind: str  # index | criterion | sin
+    score: float | None
+    target: float
+    gap: float | None  # target - score; 0 or less when met
+    met: bool
+    previous: float | None = None
+    change: float | None = None
 
 
 @dataclass(frozen=True)
@@ -316,6 +434,7 @@ class Summary:
     evidence_gaps: int
     actions: int
     index_target: float | None
+    since_last: SinceLast | None = None
 
 
 @dataclass(frozen=True)
@@ -336,6 +455,8 @@ class ReportContext:
     history: list[HistoryEntry]
     methodology: Methodology
     appendix: list[AppendixGroup]
+    trend: TrendView | None = None
+    targets: list[TargetView] = field(default_factory=list)
     format: str = FORMAT
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -483,6 +604,20 @@ def build_context(
     card = card or score(q, assessment)
     plan = plan or build_action_plan(q, card)
     b = _Builder(q, assessment, card, plan)
+    current = Snapshot(q, assessment, card, plan)
+    snaps = sorted([snapshot(hq, ha) for hq, ha in history] + [current],
+                   key=lambda x: (x.assessment.date, x.assessment.label))
+    at = next(i for i, x in enumerate(snaps) if x is current)
+    previous = snaps[at - 1] if at > 0 else None
+    history_entries = [HistoryEntry(x.label, x.assessment.date, x.questionnaire.ref, x.card.index, x.card.band,
+                                    x.card.verdict, round(x.card.completeness, 3), current=x is current)
+                       for x in snaps] if len(snaps) > 1 else []
+    prev_sins = {x.id: x.score for x in previous.card.sins} if previous else {}
+    prev_criteria = previous.card.criteria if previous else {}
+
+    def change(now: float | None, before: float | None) -> float | None:
+        return None if now is None or before is None else round(now - before, 1)
+
     targets = {**q.scoring.targets, **assessment.targets}
     questions = [b.question(r) for r in card.questions if r.status != "hidden"]
     by_group: dict[str, list[QuestionView]] = {}
@@ -518,6 +653,7 @@ def build_context(
         sins.append(SinView(
             number=n, id=sin.id, title=sin.title, description=sin.description, weight=sin.weight,
             score=_pct(ss.score), risk=_pct(ss.risk), level=ss.level, target=targets.get(sin.id),
+            change=change(ss.score, prev_sins.get(sin.id)),
             questions=[v for v in programme if v.group == sin.id],
             actions=[v for v in b.actions if sin.id in v.sins],
         ))
@@ -534,6 +670,7 @@ def build_context(
     gaps = [GapView(b.where(r.process), r.question, _text(q, r.question)) for r in card.evidence_gaps]
     band = next((x for x in q.scoring.bands if x.name == card.band), None)
     blockers = b.blocker_views()
+    moved = None if previous is None else since_last(compare(previous, current), b)
     summary = Summary(
         index=card.index,
         band=card.band,
@@ -552,6 +689,7 @@ def build_context(
         evidence_gaps=len(card.evidence_gaps),
         actions=len(plan.actions),
         index_target=targets.get("index"),
+        since_last=moved,
     )
     groups = plan_by_horizon(b.actions)
     people = {r.name: r for r in assessment.respondents}
@@ -559,12 +697,6 @@ def build_context(
                                   r.answered, r.asked, r.dont_know) for r in card.respondents]
     appendix = [AppendixGroup(p.id, p.title, p.questions) for p in processes]
     appendix.append(AppendixGroup(PROGRAMME, "Programme (the seven deadly sins)", programme))
-    history_entries = [_history_entry(hq, ha) for hq, ha in history]
-    history_entries.append(HistoryEntry(assessment.label, assessment.date, q.ref, card.index, card.band,
-                                        card.verdict, round(card.completeness, 3), current=True))
-    history_entries.sort(key=lambda h: (h.date, h.label))
-    if len(history_entries) == 1:
-        history_entries = []
     title = f"CRM readiness report — {assessment.client}, {assessment.label}"
     return ReportContext(
         meta=Meta(
@@ -583,8 +715,8 @@ def build_context(
         brand=BrandView(brand.firm, brand.author, brand.primary, brand.accent, brand.cover_line,
                         brand.disclaimer, brand.contact, brand.logo is not None),
         summary=summary,
-        criteria=[CriterionScore(c.id, c.title, _pct(card.criteria.get(c.id)), targets.get(c.id))
-                  for c in q.criteria],
+        criteria=[CriterionScore(c.id, c.title, _pct(card.criteria.get(c.id)), targets.get(c.id),
+                                 change(card.criteria.get(c.id), prev_criteria.get(c.id))) for c in q.criteria],
         processes=processes,
         sins=sins,
         actions=b.actions,
@@ -595,6 +727,8 @@ def build_context(
         history=history_entries,
         methodology=methodology(q),
         appendix=appendix,
+        trend=trend_view(snaps, at, moved.not_compared if moved else ()) if len(snaps) > 1 else None,
+        targets=target_views(current, previous),
     )
 
 
@@ -639,9 +773,224 @@ def _headline(card: Scorecard, blockers: int) -> str:
     return out
 
 
-def _history_entry(q: Questionnaire, a: Assessment) -> HistoryEntry:
-    card = score(q, a)
-    return HistoryEntry(a.label, a.date, q.ref, card.index, card.band, card.verdict, round(card.completeness, 3))
+# ---------------------------------------------------------------- history: since last quarter, trend, targets
+
+
+def _r1(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _move(d: Delta, kind: str) -> Move:
+    return Move(d.id, d.title, kind, _r1(d.before), _r1(d.after), _r1(d.change), d.target)
+
+
+def _actions(refs: Sequence[ActionRef], titles: dict[str, str]) -> list[ActionChange]:
+    """Merge per-process action references into one entry per rule, in first-seen order."""
+    merged: dict[str, ActionChange] = {}
+    for ref in refs:
+        entry = merged.setdefault(ref.rule, ActionChange(ref.rule, ref.title, []))
+        entry.processes.extend(titles.get(p, p) for p in ref.processes)
+    return list(merged.values())
+
+
+def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
+    """Return what moved from the previous assessment to this one, with its paragraph."""
+    before, after = cmp.before, cmp.after
+    titles = {p.id: p.title for p in before.card.processes} | {p.id: p.title for p in after.card.processes}
+    pool = ([_move(d, "criterion") for d in cmp.criteria] + [_move(d, "process") for d in cmp.processes]
+            + [_move(d, "sin") for d in cmp.sins])
+    gains = sorted((m for m in pool if m.change is not None and m.change >= 0.5), key=lambda m: -(m.change or 0))
+    drops = sorted((m for m in pool if m.change is not None and m.change <= -0.5), key=lambda m: m.change or 0)
+
+    def where(process: str | None) -> str:
+        return "Programme" if process is None else titles.get(process, process)
+
+    def fell(c: AnswerChange) -> int:
+        """Count the respondents whose own level went down (not just a new, lower answer in the mean)."""
+        return sum(1 for _, old, new in c.respondents if old.isdigit() and new.isdigit() and int(new) < int(old))
+
+    down = sorted((c for c in cmp.answers if c.before is not None and c.after is not None and c.after < c.before),
+                  key=lambda c: (fell(c) == 0, (c.after or 0) - (c.before or 0)))
+    answers_down = [AnswerMove(where(c.process), c.question, _text(after.questionnaire, c.question), _r1(c.before),
+                               _r1(c.after), [RespondentMove(*r) for r in c.respondents]) for c in down]
+    answers_up = sum(1 for c in cmp.answers if c.before is not None and c.after is not None and c.after > c.before)
+
+    order = [x.name for x in sorted(after.questionnaire.scoring.risk_levels, key=lambda x: x.from_)]
+    appeared: list[str] = []
+    resolved: list[str] = []
+    blocked_before = {(x.process, x.question) for x in before.card.blockers}
+    blocked_after = {(x.process, x.question) for x in after.card.blockers}
+    blockers_new = [f"“{_text(after.questionnaire, qid)}” ({b.where(proc)})"
+                    for proc, qid in sorted(blocked_after - blocked_before)]
+    blockers_cleared = [f"“{_text(before.questionnaire, qid)}” ({b.where(proc)})"
+                        for proc, qid in sorted(blocked_before - blocked_after)]
+    for sd in cmp.sins:
+        if sd.level_before in order and sd.level_after in order and sd.level_before != sd.level_after:
+            text = f"{sd.title} ({sd.level_before} → {sd.level_after})"
+            worse = order.index(sd.level_after or "") > order.index(sd.level_before or "")
+            (appeared if worse else resolved).append(text)
+
+    index = cmp.index
+    out = SinceLast(
+        previous=before.label,
+        previous_date=before.assessment.date,
+        index=Move("index", index.title, "index", _r1(index.before), _r1(index.after), _r1(index.change),
+                   index.target),
+        band_before=before.card.band,
+        band_after=after.card.band,
+        verdict_before=before.card.verdict,
+        verdict_after=after.card.verdict,
+        gains=gains[:3],
+        drops=drops,
+        answers_up=answers_up,
+        answers_down=answers_down,
+        risks_appeared=appeared,
+        risks_resolved=resolved,
+        blockers_new=blockers_new,
+        blockers_cleared=blockers_cleared,
+        actions_done=_actions(cmp.actions_done, titles),
+        actions_new=_actions(cmp.actions_new, titles),
+        not_compared=list(cmp.not_compared),
+        sentences=[],
+    )
+    out.sentences.extend(since_sentences(out))
+    return out
+
+
+def _signed(value: float, digits: int = 0) -> str:
+    text = f"{abs(value):.{digits}f}"
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
+def _moves(moves: Sequence[Move]) -> str:
+    return ", ".join(f"{m.title} {_signed(m.change or 0)} ({m.before:.0f} → {m.after:.0f})" for m in moves)
+
+
+def _listing(items: Sequence[str], limit: int) -> str:
+    shown = list(items[:limit])
+    more = len(items) - len(shown)
+    return "; ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _action_text(a: ActionChange) -> str:
+    return a.title + (f" ({', '.join(a.processes)})" if a.processes else "")
+
+
+def since_sentences(s: SinceLast) -> list[str]:
+    """Return the "since last quarter" paragraph as sentences, in plain words."""
+    idx = s.index
+    change = idx.change or 0.0
+    if abs(change) < 0.05:
+        first = f"Since {s.previous} the readiness index is unchanged at {idx.after:.1f}"
+    else:
+        verb = "rose" if change > 0 else "fell"
+        first = (f"Since {s.previous} the readiness index {verb} {abs(change):.1f} points, "
+                 f"from {idx.before:.1f} to {idx.after:.1f}")
+    if idx.target is not None and idx.after is not None:
+        gap = idx.target - idx.after
+        first += f" (target {idx.target:g}: " + (f"{gap:.1f} to go)" if gap > 0 else "met)")
+    verdict, band = s.verdict_before != s.verdict_after, s.band_before != s.band_after
+    if verdict and band:
+        first += (f"; the verdict moved from {s.verdict_before} to {s.verdict_after} and the band from "
+                  f"{s.band_before} to {s.band_after}")
+    elif verdict:
+        first += f"; the verdict moved from {s.verdict_before} to {s.verdict_after}, the band stays {s.band_after}"
+    elif band:
+        first += f"; the band moved from {s.band_before} to {s.band_after}, the verdict stays {s.verdict_after}"
+    else:
+        first += f"; band ({s.band_after}) and verdict ({s.verdict_after}) are unchanged"
+    out = [first + "."]
+    if s.gains:
+        out.append(f"Biggest gains: {_moves(s.gains)}.")
+    down = len(s.answers_down)
+    answers = f"{down} {'answer' if down == 1 else 'answers'} went down (see the trend section)" if down else ""
+    if s.drops:
+        more = f" and {len(s.drops) - 3} more" if len(s.drops) > 3 else ""
+        out.append(f"Down: {_moves(s.drops[:3])}{more}" + (f"; {answers}." if answers else "."))
+    else:
+        out.append("No criterion, process or sin score fell" + (f", though {answers}." if answers else "."))
+    if s.blockers_cleared:
+        out.append(f"{'Blocker' if len(s.blockers_cleared) == 1 else 'Blockers'} cleared: "
+                   f"{_listing(s.blockers_cleared, 3)}.")
+    if s.blockers_new:
+        out.append(f"New {'blocker' if len(s.blockers_new) == 1 else 'blockers'}: {_listing(s.blockers_new, 3)}.")
+    if s.risks_resolved or s.risks_appeared:
+        text = f"Lower risk: {_listing(s.risks_resolved, 4)}" if s.risks_resolved else "No risk went down"
+        text += f"; higher risk: {_listing(s.risks_appeared, 4)}" if s.risks_appeared else "; no risk went up"
+        out.append(text + ".")
+    else:
+        out.append("No risk level changed.")
+    done, new = s.actions_done, s.actions_new
+    if done or new:
+        one = len(done) == 1
+        text = (f"{len(done)} {'action' if one else 'actions'} of {s.previous} {'is' if one else 'are'} done, "
+                f"such as {_listing([_action_text(a) for a in done], 1)}" if done
+                else f"No action of {s.previous} is done yet")
+        text += (f"; {len(new)} {'is' if len(new) == 1 else 'are'} new: {_listing([_action_text(a) for a in new], 2)}"
+                 if new else "; none is new")
+        out.append(text + ".")
+    if s.not_compared:
+        out.append(f"Not compared: {'; '.join(s.not_compared)}.")
+    return out
+
+
+def trend_view(snaps: Sequence[Snapshot], at: int, more_notes: Sequence[str] = ()) -> TrendView:
+    """Return every assessment's index, criteria, processes and sins over time; ``at`` is this report's.
+
+    The notes are the trend's own (questionnaire versions across the history) followed by those of
+    ``more_notes`` (the comparison with the previous assessment) that the trend does not already make.
+    """
+    cur = snaps[at]
+    goals = cur.card.targets or {**cur.questionnaire.scoring.targets, **cur.assessment.targets}
+
+    def series(sid: str, title: str, kind: str, values: list[float | None]) -> TrendSeries:
+        values = [_r1(v) for v in values]
+        now = values[at]
+        prev = values[at - 1] if at > 0 else None
+        first = next((v for v in values[: at + 1] if v is not None), None)
+        return TrendSeries(sid, title, kind, values,
+                           None if now is None or prev is None else round(now - prev, 1),
+                           None if now is None or first is None or at == 0 else round(now - first, 1),
+                           goals.get(sid))
+
+    def proc(x: Snapshot, pid: str) -> float | None:
+        return next((p.score for p in x.card.processes if p.id == pid), None)
+
+    def sin(x: Snapshot, sid: str) -> float | None:
+        return next((s.score for s in x.card.sins if s.id == sid), None)
+
+    rows = [series("index", "Readiness index", "index", [x.card.index for x in snaps])]
+    rows += [series(c.id, c.title, "criterion", [x.card.criteria.get(c.id) for x in snaps])
+             for c in cur.questionnaire.criteria]
+    rows += [series(p.id, p.title, "process", [proc(x, p.id) for x in snaps]) for p in cur.card.processes]
+    rows += [series(s.id, s.title, "sin", [sin(x, s.id) for x in snaps]) for s in cur.card.sins]
+    notes = trend(cur.assessment.client, snaps).notes
+    notes += [n for n in more_notes if not any(n in t for t in notes)]
+    return TrendView([x.label for x in snaps], rows, notes)
+
+
+def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetView]:
+    """Return the scores that have a target: how far each is from it, and how it moved since last time."""
+    criteria = {c.id for c in current.questionnaire.criteria}
+
+    def earlier(sid: str) -> float | None:
+        if previous is None:
+            return None
+        if sid == "index":
+            return previous.card.index
+        if sid in previous.card.criteria:
+            return previous.card.criteria[sid]
+        return next((s.score for s in previous.card.sins if s.id == sid), None)
+
+    out = []
+    for d in target_progress(current):
+        kind = "index" if d.id == "index" else "criterion" if d.id in criteria else "sin"
+        now, before = _r1(d.after), _r1(earlier(d.id))
+        goal = d.target if d.target is not None else 0.0
+        out.append(TargetView(d.id, d.title, kind, now, goal, None if now is None else round(goal - now, 1),
+                              now is not None and now >= goal, before,
+                              None if now is None or before is None else round(now - before, 1)))
+    return out
 
 
 def methodology(q: Questionnaire) -> Methodology:

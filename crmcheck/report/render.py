@@ -87,6 +87,8 @@ def _environment(dirs: list[Path], *, html: bool) -> Any:
         risk_tone=risk_tone,
         plural=plural,
         cell=md_cell,
+        signed=fmt_signed,
+        trend_tone=trend_tone,
     )
     return env
 
@@ -107,6 +109,23 @@ def fmt_level(value: float | None) -> str:
 def fmt_pct(value: float | None) -> str:
     """Format a 0-1 share as a whole percentage."""
     return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def fmt_signed(value: float | None, digits: int = 0) -> str:
+    """Format a change with its sign: +6.8, −1, ±0; a dash when there is nothing to compare."""
+    if value is None:
+        return "–"
+    text = f"{abs(value):.{digits}f}"
+    if float(text) == 0:
+        return "±" + text
+    return ("+" if value > 0 else "−") + text
+
+
+def trend_tone(value: float | None) -> str:
+    """Return a CSS class for a change: up, down or flat."""
+    if value is None or abs(value) < 0.5:
+        return "flat"
+    return "up" if value > 0 else "down"
 
 
 def fmt_date(value: dt.date) -> str:
@@ -181,12 +200,13 @@ class Assets:
     fonts: dict[str, str]
     logo: str | None
     radar: str
+    trend: str | None = None
 
 
 def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: str | None) -> Assets:
     from markupsafe import Markup
 
-    from crmcheck.report.charts import criteria_radar
+    from crmcheck.report.charts import criteria_radar, trend_chart
 
     css = find_asset(STYLESHEET, dirs).read_text(encoding="utf-8")
     fonts = {name: data_uri(find_asset(f"fonts/Inter-{name}.otf", dirs))
@@ -196,6 +216,7 @@ def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: 
         fonts={k: Markup(v) for k, v in fonts.items()},
         logo=None if logo is None else Markup(data_uri(logo, logo_mime)),
         radar=Markup(criteria_radar(ctx)),
+        trend=None if ctx.trend is None else Markup(trend_chart(ctx)),
     )
 
 
