@@ -332,3 +332,14 @@ def test_json_carries_the_trend_the_since_last_paragraph_and_the_targets() -> No
     assert data["targets"][0]["id"] == "index" and data["targets"][0]["met"] is True
     alone = json.loads(render_json(mini_context()))
     assert alone["trend"] is None and alone["summary"]["since_last"] is None and alone["history"] == []
+
+
+def test_appendix_has_a_column_only_for_who_answered_about_each_process(html: str) -> None:
+    ctx = mini_context()
+    assert {g.id: g.respondents for g in ctx.appendix} == {
+        "leads": ["AS", "BO"], "sales": ["AS"], "dealer-onboarding": ["AS"], "programme": ["AS", "BO"]}
+    sales = next(g for g in ctx.appendix if g.id == "sales")
+    assert all([a.short for a in answers] == ["AS"] for _, answers in sales.rows)
+    appendix = html[html.index('<section id="appendix"'):]
+    sales_table = appendix[appendix.index(">Sales</h2>"):appendix.index(">Dealer onboarding</h2>")]
+    assert '<th class="center user">AS</th>' in sales_table and ">BO</th>" not in sales_table

@@ -239,6 +239,13 @@ class AppendixGroup:
     id: str
     title: str
     questions: list[QuestionView]
+    respondents: list[str] = field(default_factory=list)  # codes of those who answered any of them
+
+    @property
+    def rows(self) -> list[tuple[QuestionView, list[AnswerView]]]:
+        """Return each question with the answers of this group's respondents only."""
+        who = set(self.respondents)
+        return [(qv, [a for a in qv.answers if a.short in who]) for qv in self.questions]
 
 
 @dataclass(frozen=True)
@@ -695,8 +702,13 @@ def build_context(
     people = {r.name: r for r in assessment.respondents}
     respondents = [RespondentView(r.name, b.short[r.name], r.role, r.department, people[r.name].interviewer,
                                   r.answered, r.asked, r.dont_know) for r in card.respondents]
-    appendix = [AppendixGroup(p.id, p.title, p.questions) for p in processes]
-    appendix.append(AppendixGroup(PROGRAMME, "Programme (the seven deadly sins)", programme))
+
+    def group(gid: str, title: str, views: list[QuestionView]) -> AppendixGroup:
+        answered = {a.short for qv in views for a in qv.answers if a.kind != "none"}
+        return AppendixGroup(gid, title, views, [r.short for r in respondents if r.short in answered])
+
+    appendix = [group(p.id, p.title, p.questions) for p in processes]
+    appendix.append(group(PROGRAMME, "Programme (the seven deadly sins)", programme))
     title = f"CRM readiness report — {assessment.client}, {assessment.label}"
     return ReportContext(
         meta=Meta(
