@@ -96,7 +96,7 @@ class QuestionaryPrompter:
         default = _choice_value(view.current) or (_choice_value(view.previous) if view.prefill else None)
         picked = questionary.select(
             view.text, choices=choices, default=default, use_shortcuts=True, use_jk_keys=False, style=STYLE,
-            instruction="(number or letter, then Enter; Ctrl-C saves and stops)", **self.pt,
+            instruction="(key + Enter · Ctrl-C saves and stops)", **self.pt,
         ).unsafe_ask()
         if picked in ("back", "skip"):
             return Reply(picked)
