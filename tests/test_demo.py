@@ -122,3 +122,33 @@ def test_the_demo_report_says_what_moved_since_last_quarter() -> None:
         since.sentences)
     assert ctx.trend is not None and ctx.trend.labels == ["2026-Q2", "2026-Q3", "2026-Q4"]
     assert ctx.trend.series[0].values == [35.5, 43.3, 50.1]
+
+
+@pytest.mark.slow
+def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None:
+    import re
+
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from crmcheck.cli import cli
+
+    out = tmp_path / "demo.pdf"
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "XDG_CONFIG_HOME": "/nonexistent-crmcheck-test"}
+    result = CliRunner().invoke(cli, ["demo", "--no-store", "-o", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    pdf = PdfReader(out)
+    assert 30 <= len(pdf.pages) <= 44, "the per-process pages were made compact; a jump means a layout regression"
+
+    def text(n: int) -> str:
+        return re.sub(r"\s+", " ", pdf.pages[n].extract_text())
+
+    summary = text(2)
+    assert "Since 2026-Q3" in summary and "rose 6.8 points, from 43.3 to 50.1" in summary
+    assert "Customer service and support −1 (68 → 67)" in summary
+    titles = [item.title for item in pdf.outline if not isinstance(item, list)]
+    assert "Trend" in titles
+    trend_page = next(n for n in range(len(pdf.pages)) if "Scores over time" in text(n))
+    trend = text(trend_page)
+    assert "2026-Q2" in trend and "35.5" in trend and "2026-Q4 (this report)" in trend
+    assert any("Answers that went down" in text(n) for n in (trend_page, trend_page + 1))
