@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from crmcheck.cli import cli
 from crmcheck.errors import ExitCode
@@ -16,7 +16,7 @@ ENV = {"COLUMNS": "100", "NO_COLOR": "1", "XDG_CONFIG_HOME": "/nonexistent-crmch
 MINI = ["--answers", str(DATA / "mini-answers.yaml"), "-q", str(DATA / "mini.yaml")]
 
 
-def run(*args: str) -> object:
+def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env=ENV)
 
 
@@ -34,19 +34,19 @@ def run(*args: str) -> object:
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = run("report", *args)
-    assert result.exit_code == ExitCode.BAD_INPUT  # type: ignore[attr-defined]
-    assert message in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert message in result.output
 
 
 def test_markdown_to_stdout() -> None:
     result = run("report", *MINI, "--format", "md", "-o", "-")
     assert result.exit_code == 0
-    assert result.output.startswith("# CRM readiness report — Acme Ltd, 2026-Q4\n")  # type: ignore[attr-defined]
+    assert result.output.startswith("# CRM readiness report — Acme Ltd, 2026-Q4\n")
 
 
 def test_json_to_stdout_is_the_documented_shape() -> None:
     result = run("report", *MINI, "--format", "json", "-o", "-")
-    data = json.loads(result.output)  # type: ignore[attr-defined]
+    data = json.loads(result.output)
     assert data["format"] == "crmcheck.report/1" and data["summary"]["index"] == 31.4
 
 
@@ -62,14 +62,14 @@ def test_bad_answers_file_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "a.yaml"
     bad.write_text("client: X\n", encoding="utf-8")
     result = run("report", "--answers", str(bad), "-q", str(DATA / "mini.yaml"), "--format", "md")
-    assert result.exit_code == ExitCode.BAD_INPUT  # type: ignore[attr-defined]
-    assert f"{bad}:1:1: required field 'label' is missing" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert f"{bad}:1:1: required field 'label' is missing" in result.output
 
 
 def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     result = run("report", *MINI, "--format", "md", "-o", str(tmp_path / "no" / "such" / "dir.md"))
-    assert result.exit_code == ExitCode.FAILURE  # type: ignore[attr-defined]
-    assert "cannot write the report" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == ExitCode.FAILURE
+    assert "cannot write the report" in result.output
 
 
 def test_a_stored_reference_without_a_store_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,5 +84,5 @@ def test_a_stored_reference_without_a_store_says_what_to_do(monkeypatch: pytest.
 
     monkeypatch.setattr(importlib, "import_module", no_store)
     result = run("report", "acme/2026-Q4", "--format", "md")
-    assert result.exit_code == ExitCode.FAILURE  # type: ignore[attr-defined]
-    assert "use --answers FILE" in result.output or "with --answers FILE" in result.output  # type: ignore[attr-defined]
+    assert result.exit_code == ExitCode.FAILURE
+    assert "use --answers FILE" in result.output or "with --answers FILE" in result.output

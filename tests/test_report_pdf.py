@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -47,7 +48,9 @@ def outline_titles(pdf: PdfReader) -> list[tuple[int, str, int]]:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                out.append((depth, item.title, pdf.get_destination_page_number(item) + 1))
+                page = pdf.get_destination_page_number(item)
+                assert page is not None, item.title
+                out.append((depth, item.title, page + 1))
 
     walk(pdf.outline, 0)
     return out
@@ -93,14 +96,15 @@ def test_metadata(a4: PdfReader) -> None:
     assert meta.title == "CRM readiness report — Acme Ltd, 2026-Q4"
     assert meta.author == "crmcheck"
     assert "verdict No-go" in (meta.subject or "")
-    assert "CRM readiness" in (meta["/Keywords"] or "")
+    assert "CRM readiness" in str(meta["/Keywords"] or "")
     assert (meta.creator or "").startswith("crmcheck ")
 
 
 def test_bundled_font_is_embedded(a4: PdfReader) -> None:
     fonts = set()
     for page in a4.pages[:3]:
-        for font in (page["/Resources"].get("/Font") or {}).values():
+        resources: Any = page["/Resources"]  # pypdf types dictionary entries as the generic PdfObject
+        for font in (resources.get("/Font") or {}).values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert any("Inter" in f for f in fonts), fonts
 
@@ -109,14 +113,14 @@ def test_letter_paper_and_pdf_a(tmp_path: Path) -> None:
     pdf = render(tmp_path / "letter.pdf", "--paper", "letter", "--pdf-variant", "pdf/a-3b")
     box = pdf.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
-    root = pdf.trailer["/Root"]
+    root: Any = pdf.trailer["/Root"]
     assert "/OutputIntents" in root and "/Metadata" in root
     assert b"pdfaid:part" in root["/Metadata"].get_object().get_data()
 
 
 def test_pdf_ua_is_tagged(tmp_path: Path) -> None:
     pdf = render(tmp_path / "ua.pdf", "--pdf-variant", "pdf/ua-1")
-    root = pdf.trailer["/Root"]
+    root: Any = pdf.trailer["/Root"]
     assert "/StructTreeRoot" in root
     assert root["/MarkInfo"]["/Marked"]
     assert str(root["/Lang"]) == "en"
