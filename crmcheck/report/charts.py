@@ -75,6 +75,12 @@ def _style(primary: str, accent: str, font: str, colours: Sequence[str] | None =
     )
 
 
+# What every chart shares: no scripts or XML prolog (the SVG is inlined in the HTML), labels and
+# legends never truncated, the legend under the chart.
+_COMMON: dict[str, object] = {"js": [], "disable_xml_declaration": True, "truncate_label": -1,
+                              "truncate_legend": -1, "legend_at_bottom": True}
+
+
 def radar_svg(
     titles: Sequence[str],
     series: Sequence[tuple[str, Sequence[float | None]]],
@@ -90,6 +96,7 @@ def radar_svg(
 
     chart = pygal.Radar(
         style=_style(primary, accent, font),
+        **_COMMON,
         width=width,
         height=height,
         fill=True,
@@ -97,19 +104,14 @@ def radar_svg(
         # The rings are labelled 25, 50, 75: "100" would sit on the first criterion's label, "0" on the shape.
         y_labels=[{"label": "", "value": 0}, 25, 50, 75, {"label": "", "value": 100}],
         show_legend=len(series) > 1,
-        legend_at_bottom=True,
         legend_at_bottom_columns=len(series),
         legend_box_size=12,
         dots_size=3.5,
         stroke_style={"width": 2.2},
         margin=8,
         spacing=12,
-        js=[],
-        disable_xml_declaration=True,
         show_y_guides=True,
         show_x_guides=True,
-        truncate_label=-1,
-        truncate_legend=-1,
         print_values=False,
         tooltip_border_radius=0,
     )
@@ -159,6 +161,7 @@ def line_svg(
     many = len(labels) > 8
     chart = pygal.Line(
         style=style,
+        **_COMMON,
         width=width,
         height=height,
         range=(0, 100),
@@ -168,7 +171,6 @@ def line_svg(
         x_labels_major_every=max(1, len(labels) // 8) if many else None,
         show_minor_x_labels=not many,
         show_legend=True,
-        legend_at_bottom=True,
         legend_at_bottom_columns=4,
         legend_box_size=12,
         dots_size=3,
@@ -176,12 +178,8 @@ def line_svg(
         margin_right=34,
         margin_left=4,
         spacing=12,
-        js=[],
-        disable_xml_declaration=True,
         show_x_guides=False,
         show_y_guides=True,
-        truncate_label=-1,
-        truncate_legend=-1,
         # Values are printed for the first series only (the others' formatter prints nothing).
         print_values=len(labels) <= 12,
         print_values_position="top",
