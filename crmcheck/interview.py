@@ -83,6 +83,7 @@ class QuestionView:
     progress: Progress
     current: Answer | None = None  # this respondent's answer when re-asking (back)
     previous: Answer | None = None  # last assessment's answer (interview --from)
+    previous_label: str | None = None  # that assessment's label, e.g. 2026-Q3
     prefill: bool = False  # offer ``previous`` as the default
 
 
@@ -146,6 +147,7 @@ class Interview:
         answers: dict[tuple[str, str], Answer] | None = None,
         *,
         previous: dict[tuple[str, str], Answer] | None = None,
+        previous_label: str | None = None,
         prefill: bool = False,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], dt.datetime] = dt.datetime.now,
@@ -154,6 +156,7 @@ class Interview:
         self.rid = respondent_id
         self.answers: dict[tuple[str, str], Answer] = dict(answers or {})
         self.previous = previous or {}
+        self.previous_label = previous_label
         self.prefill = prefill
         self.clock, self.now = clock, now
         self.steps = plan_steps(q, self.scope)
@@ -262,7 +265,7 @@ class Interview:
             step=step, context=context, text=question.text, help=question.help, levels=levels,
             allow_dont_know=question.allow_dont_know, allow_na=question.allow_na, can_go_back=can_go_back,
             progress=self.progress(step), current=self.answers.get(step.key),
-            previous=self.previous.get(step.key), prefill=self.prefill,
+            previous=self.previous.get(step.key), previous_label=self.previous_label, prefill=self.prefill,
         )
 
     def progress(self, step: Step) -> Progress:

@@ -80,11 +80,15 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     if resume is not None:
         aid = _resume_target(store, resume)
     elif from_ref is not None:
-        aid, previous_by_person = _from_previous(store, from_ref, label, questionnaire_file)
-        state["previous"] = previous_by_person
+        aid = _from_previous(store, from_ref, label, questionnaire_file)
     else:
         aid = _new_or_existing(store, client, label or current_quarter(dt.date.today()), questionnaire_file)
     stored = store.load(str(aid))
+    if stored.previous_id is not None and store.find(str(stored.previous_id)) is not None:
+        # Started --from an earlier assessment (now or before a resume): show its answers beside ours.
+        earlier = store.load(str(stored.previous_id))
+        state["previous"] = {r.name: dict(r.answers) for r in earlier.assessment.respondents}
+        state["previous_label"] = earlier.assessment.label
     a = stored.assessment
     state.update(aid=aid, ref=f"{client_key(a.client)}/{a.label}")
     rid = _pick_respondent(store, aid)
@@ -95,7 +99,7 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     previous = state.get("previous", {}).get(info.name, previous)
     prompter = QuestionaryPrompter(color=color)
     engine = Interview(stored.questionnaire, stored.assessment.processes, prompter, store, rid, person.answers,
-                       previous=previous, prefill=prefill)
+                       previous=previous, previous_label=state.get("previous_label"), prefill=prefill)
     # Count what the progress line counts: questions whose show_if may still reveal them included.
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
     prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
@@ -164,8 +168,7 @@ def _new_or_existing(store: Store, client: str | None, label: str, questionnaire
     return store.create_assessment(text, client, label, dt.date.today(), rated)
 
 
-def _from_previous(store: Store, ref: str, label: str | None,
-                   questionnaire_file: Path | None) -> tuple[int, dict[str, dict[tuple[str, str], Answer]]]:
+def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file: Path | None) -> int:
     from crmcheck.errors import BadInputError
     from crmcheck.interview import current_quarter
 
@@ -180,10 +183,10 @@ def _from_previous(store: Store, ref: str, label: str | None,
         text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
         aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
                                       prev.assessment.client, label, dt.date.today(), prev.assessment.processes,
-                                      prev.assessment.targets)
+                                      prev.assessment.targets, previous=prev.id)
         for r in prev.assessment.respondents:
             store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
-    return aid, {r.name: dict(r.answers) for r in prev.assessment.respondents}
+    return aid
 
 
 def _latest_text(q: Questionnaire, text: str) -> str:
@@ -203,7 +206,9 @@ def _pick_respondent(store: Store, aid: int) -> int:
     open_ = [r for r in people if r.status != "complete"]
     new = "__new__"
     if open_:
-        choices = [(str(r.id), f"Continue {r.name} ({r.role}, {r.department}) — {r.answered} answers so far")
+        choices = [(str(r.id), (f"Continue {r.name} ({r.role}, {r.department}) — {r.answered} "
+                    f"answer{'' if r.answered == 1 else 's'} so far" if r.answered else
+                    f"Start {r.name} ({r.role}, {r.department})"))
                    for r in open_]
         picked = prompts.select("Whom are you interviewing?", [*choices, (new, "Someone new")],
                                 default=choices[0][0])
