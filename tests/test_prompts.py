@@ -92,3 +92,15 @@ def test_descriptors_are_never_cut(pipe: object, monkeypatch: pytest.MonkeyPatch
         for line in ("0 Absent — Nothing in place.", "2 Defined — Agreed and written down.",
                      "4 Optimised — Continuously improved."):
             assert line in words
+
+
+def test_last_quarter_answer_is_shown_with_its_label_and_offered_with_prefill(pipe: object) -> None:
+    from crmcheck.answers import Answer
+
+    view = QuestionView(**{**first_view().__dict__, "previous": Answer(level=1, note="nobody really"),
+                           "previous_label": "2026-Q3", "prefill": True})
+    out = io.StringIO()
+    pipe.send_text(ENTER + ENTER)  # accept the offered default, no note
+    reply = prompter(pipe, out).ask(view)
+    assert "In 2026-Q3: 1 Ad hoc — “nobody really”" in out.getvalue()
+    assert (reply.kind, reply.level) == ("level", 1)
