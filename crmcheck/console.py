@@ -52,7 +52,7 @@ def _cell(value: float | None) -> Text:
     return Text(fmt(value), style=score_style(value))
 
 
-def _short(q: Questionnaire, title: str, narrow: bool = False) -> str:
+def _short(title: str, narrow: bool = False) -> str:
     short = {"Documented procedures": "Procedures", "Departmental interfaces": "Interfaces"}.get(title, title)
     if not narrow:
         return short
@@ -95,7 +95,7 @@ def scorecard_renderable(
     crit.add_column("Process", min_width=14, ratio=3)
     crit.add_column("Imp" if narrow else "Imp.", justify="right")
     for c in q.criteria:
-        crit.add_column(_short(q, c.title, narrow), justify="right", no_wrap=True)
+        crit.add_column(_short(c.title, narrow), justify="right", no_wrap=True)
     crit.add_column("Score", justify="right", style="bold")
     for p in card.processes:
         title = p.title + (" *" if p.custom else "")
@@ -103,7 +103,7 @@ def scorecard_renderable(
     crit.add_row(Text("All processes", style="bold"), "", *[_cell(card.criteria[c.id]) for c in q.criteria],
                   _cell(card.sections["processes"]), end_section=True)
     if narrow:
-        crit.caption = " · ".join(f"{_short(q, c.title, True)} {c.title.lower()}" for c in q.criteria)
+        crit.caption = " · ".join(f"{_short(c.title, True)} {c.title.lower()}" for c in q.criteria)
         crit.caption_justify = "left"
     if any(c.id in card.targets for c in q.criteria):
         crit.add_row(Text("Target", style="dim"), "",

@@ -86,13 +86,8 @@ def store_demo(db: str | None, quarters: list[DemoQuarter]) -> list[int]:
     """Store the sample's quarters, replacing earlier copies; return their ids, oldest first."""
     from crmcheck.report.sources import open_store
 
-    store = open_store(db)
-    try:
-        return [int(store.import_assessment(qt.text, qt.assessment, replace=True)) for qt in quarters]
-    finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
+    with open_store(db) as store:
+        return [store.import_assessment(qt.text, qt.assessment, replace=True) for qt in quarters]
 
 
 def run_demo(

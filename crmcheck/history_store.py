@@ -28,12 +28,8 @@ def load_snapshot(store: Any, ref: str) -> Snapshot:
 
 
 def trend_from_summaries(client: str, rows: Iterable[Summary]) -> Trend | None:
-    """Build a trend from cached summaries; None when they span questionnaire versions."""
-    from crmcheck.store_summary import match_client
-
-    rows = list(rows)
-    name = match_client(sorted({r.client for r in rows}), client)
-    mine = sorted((r for r in rows if r.client == name), key=lambda r: (r.date, r.label))
+    """Build a trend from one client's cached summaries; None when they span questionnaire versions."""
+    mine = sorted(rows, key=lambda r: (r.date, r.label))
     if len({r.questionnaire for r in mine}) > 1:
         return None
     points = [
@@ -65,8 +61,7 @@ def load_trend(db: str | None, client: str) -> Trend:
     from crmcheck.store import open_store
 
     store = open_store(db)
-    infos = [i for i in store.assessments(client=client)]
-    snaps = [load_snapshot(store, str(i.id)) for i in infos]
+    snaps = [load_snapshot(store, str(ident)) for ident, _, _ in store.client_assessments(client)]
     name = snaps[0].assessment.client if snaps else client
     return trend(name, snaps)
 

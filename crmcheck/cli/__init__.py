@@ -75,17 +75,16 @@ def settings(ctx: click.Context) -> Settings:
 def _register() -> None:
     # Command modules import only click at module level; the core is imported inside each
     # command, so `crmcheck --help` stays fast.
-    from crmcheck.cli import completion_cmd, questionnaire_cmds, score_cmd
+    from crmcheck.cli import (
+        completion_cmd,
+        history_cmds,
+        questionnaire_cmds,
+        report_cmds,
+        score_cmd,
+        store_cmds,
+    )
 
-    for module in (questionnaire_cmds, score_cmd, completion_cmd):
-        module.register(cli)
-    for name in ("store_cmds", "report_cmds", "history_cmds"):
-        try:
-            module = __import__(f"crmcheck.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"crmcheck.cli.{name}":
-                raise
-            continue
+    for module in (questionnaire_cmds, score_cmd, store_cmds, report_cmds, history_cmds, completion_cmd):
         module.register(cli)
 
 

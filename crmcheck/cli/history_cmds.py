@@ -116,16 +116,16 @@ def targets_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     from crmcheck.store import open_store
 
     rows = target_progress(load_snapshot(open_store(settings(ctx).db), ref))
+    reached = [r.after is not None and r.target is not None and r.after >= r.target for r in rows]
     if as_json:
-        click.echo(json.dumps([{"id": r.id, "title": r.title, "score": r.after, "target": r.target,
-                                "reached": r.after is not None and r.target is not None and r.after >= r.target}
-                               for r in rows], indent=2))
+        click.echo(json.dumps([{"id": r.id, "title": r.title, "score": r.after, "target": r.target, "reached": ok}
+                               for r, ok in zip(rows, reached, strict=True)], indent=2))
         return
     if not rows:
         click.echo("No targets set. Set some with: crmcheck targets set REF index=70 ownership=75")
-    for r in rows:
+    for r, ok in zip(rows, reached, strict=True):
         score = "—" if r.after is None else f"{r.after:.0f}"
-        mark = "reached" if r.after is not None and r.target is not None and r.after >= r.target else "to go"
+        mark = "reached" if ok else "to go"
         click.echo(f"{r.title:<32} {score:>4} / {r.target:g}  {mark}")
 
 

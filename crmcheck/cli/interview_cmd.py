@@ -13,7 +13,6 @@ import click
 from crmcheck.cli import settings
 
 if TYPE_CHECKING:
-    from crmcheck.answers import Answer
     from crmcheck.questionnaire import Questionnaire
     from crmcheck.store import Store
 
@@ -76,7 +75,6 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     from crmcheck.prompts import QuestionaryPrompter
     from crmcheck.store_summary import client_key
 
-    previous: dict[tuple[str, str], Answer] = {}
     if resume is not None:
         aid = _resume_target(store, resume)
     elif from_ref is not None:
@@ -84,7 +82,7 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     else:
         aid = _new_or_existing(store, client, label or current_quarter(dt.date.today()), questionnaire_file)
     stored = store.load(str(aid))
-    if stored.previous_id is not None and store.find(str(stored.previous_id)) is not None:
+    if stored.previous_id is not None:  # deleting an assessment clears previous_id where it pointed
         # Started --from an earlier assessment (now or before a resume): show its answers beside ours.
         earlier = store.load(str(stored.previous_id))
         state["previous"] = {r.name: dict(r.answers) for r in earlier.assessment.respondents}
@@ -93,12 +91,12 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     state.update(aid=aid, ref=f"{client_key(a.client)}/{a.label}")
     rid = _pick_respondent(store, aid)
     state["rid"] = rid
-    stored = store.load(str(aid))
     info = next(r for r in store.respondents(aid) if r.id == rid)
-    person = next(p for p in stored.assessment.respondents if p.name == info.name)
-    previous = state.get("previous", {}).get(info.name, previous)
+    # A respondent added just now has no answers; one continuing has them in what was loaded above.
+    person = next((p for p in a.respondents if p.name == info.name), None)
+    previous = state.get("previous", {}).get(info.name, {})
     prompter = QuestionaryPrompter(color=color)
-    engine = Interview(stored.questionnaire, stored.assessment.processes, prompter, store, rid, person.answers,
+    engine = Interview(stored.questionnaire, a.processes, prompter, store, rid, person.answers if person else {},
                        previous=previous, previous_label=state.get("previous_label"), prefill=prefill)
     # Count what the progress line counts: questions whose show_if may still reveal them included.
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))

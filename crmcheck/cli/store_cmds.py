@@ -225,10 +225,6 @@ def register(group: click.Group) -> None:
     """Add this module's commands to the CLI."""
     for cmd in (list_cmd, show_cmd, answers_group, delete_cmd, store_group):
         group.add_command(cmd)
-    try:
-        from crmcheck.cli.interview_cmd import interview_cmd
-    except ModuleNotFoundError as exc:
-        if exc.name != "crmcheck.cli.interview_cmd":
-            raise
-        return
+    from crmcheck.cli.interview_cmd import interview_cmd
+
     group.add_command(interview_cmd)
