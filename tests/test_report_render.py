@@ -343,3 +343,30 @@ def test_appendix_has_a_column_only_for_who_answered_about_each_process(html: st
     appendix = html[html.index('<section id="appendix"'):]
     sales_table = appendix[appendix.index(">Sales</h2>"):appendix.index(">Dealer onboarding</h2>")]
     assert '<th class="center user">AS</th>' in sales_table and ">BO</th>" not in sales_table
+
+
+def test_disagreements_come_widest_first_then_the_more_important_process() -> None:
+    from builders import assessment, mini
+
+    q = mini()
+    a = assessment(q, {
+        "Ann": {"leads": {"own-owner": 0, "meas-kpi": 0}, "sales": {"own-owner": 0}, "programme": {"strat-agreed": 0}},
+        "Bob": {"leads": {"own-owner": 2, "meas-kpi": 4}, "sales": {"own-owner": 2}, "programme": {"strat-agreed": 3}},
+    }, processes=["leads", "sales"], importance={"leads": 2, "sales": 5})
+    ctx = build_context(q, a, now=NOW)
+    assert [(d.where, d.question, d.spread) for d in ctx.disagreements] == [
+        ("Lead management", "meas-kpi", 4), ("Programme", "strat-agreed", 3), ("Sales", "own-owner", 2),
+        ("Lead management", "own-owner", 2)]
+    assert ctx.disagreements_by_area == [("Lead management", 2), ("Programme", 1), ("Sales", 1)]
+
+
+def test_a_long_list_of_disagreements_shows_the_widest_thirty_and_counts_the_rest() -> None:
+    ctx = mini_context()
+    template = ctx.disagreements[0]
+    many = [dataclasses.replace(template, where=f"Area {i % 4}", text=f"Question number {i}?", spread=4 - i // 20)
+            for i in range(45)]
+    page = html_for(dataclasses.replace(ctx, disagreements=many), DEFAULT_BRAND)
+    section = page[page.index('<section id="disagreements"'):page.index('<section id="trend"')]
+    assert "On 45 questions" in section and "The 30 widest are below" in section
+    assert [int(n) for n in re.findall(r"Question number (\d+)\?", section)] == list(range(30))
+    assert "Area 0 12 · Area 1 11 · Area 2 11 · Area 3 11" in section

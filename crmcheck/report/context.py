@@ -467,6 +467,14 @@ class ReportContext:
     format: str = FORMAT
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def disagreements_by_area(self) -> list[tuple[str, int]]:
+        """Return each process (or the programme) with its count of disagreements, most first."""
+        counts: dict[str, int] = {}
+        for d in self.disagreements:
+            counts[d.where] = counts.get(d.where, 0) + 1
+        return sorted(counts.items(), key=lambda kv: -kv[1])
+
 
 # ---------------------------------------------------------------- building
 
@@ -668,11 +676,15 @@ def build_context(
     order = [r.name for r in sorted(q.scoring.risk_levels, key=lambda r: r.from_)]
     ranked = sorted((s for s in sins if s.risk is not None),
                     key=lambda s: (-(order.index(s.level) if s.level in order else -1), -(s.risk or 0), s.number))
+    # Widest first, then the more important process: a report shows the first few dozen.
+    importance = {ps.id: ps.importance for ps in card.processes}
+    split = sorted(card.disagreements,
+                   key=lambda r: (-(r.spread or 0), -importance.get(r.process, q.scoring.programme_importance)))
     disagreements = [
         DisagreementView(b.where(r.process), r.question, _text(q, r.question), r.spread or 0,
                          None if r.value is None else round(r.value, 2),
                          [a for a in b.question(r).answers if a.kind != "none"])
-        for r in card.disagreements
+        for r in split
     ]
     gaps = [GapView(b.where(r.process), r.question, _text(q, r.question)) for r in card.evidence_gaps]
     band = next((x for x in q.scoring.bands if x.name == card.band), None)
