@@ -81,7 +81,7 @@ def make_report(
 
         step("Writing Markdown")
         return _write_text(out, render_markdown(ctx, template_dir=template_dir), fmt)
-    html = html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=step)
+    html = html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=step, embed_fonts=fmt == "html")
     if fmt == "html":
         step("Writing HTML")
         return _write_text(out, html, fmt)
@@ -102,14 +102,16 @@ def html_for(
     paper: str = "a4",
     template_dir: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    embed_fonts: bool = True,
 ) -> str:
-    """Render a context as the report's HTML, with the brand's logo embedded."""
+    """Render a context as the report's HTML, with the brand's logo (and unless told not to, the fonts) embedded."""
     from crmcheck.report.render import render_html
 
     (progress or (lambda _name: None))("Drawing charts and rendering HTML")
     logo = brand.logo
     return render_html(ctx, paper=paper, template_dir=template_dir,
-                       logo=logo.path if logo else None, logo_mime=logo.mime if logo else None)
+                       logo=logo.path if logo else None, logo_mime=logo.mime if logo else None,
+                       embed_fonts=embed_fonts)
 
 
 def _write_text(out: Path, text: str, fmt: str) -> ReportResult:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 from crmcheck.errors import ReportError
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+PT = 0.75  # PDF points per CSS pixel
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,27 @@ def fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _other_parts_anchors(record: logging.LogRecord) -> bool:
+    """Drop WeasyPrint's complaint about a link to an anchor that is in another part."""
+    return not str(record.msg).startswith("No anchor #")
+
+
+class _Unsplittable(Exception):
+    """The parts did not fit together as one document would; lay it out in one piece instead."""
+
+
+@dataclass
+class _Laid:
+    """One part laid out and written: its PDF bytes and what joining the parts needs of it."""
+
+    pdf: bytes
+    pages: int
+    sizes: list[tuple[float, float]]  # page width, height in CSS px
+    bookmarks: list[tuple[int, int, str, float, float]]  # page, level, label, x, y
+    anchors: dict[str, tuple[int, float, float]]  # name -> page, x, y
+    links: list[tuple[int, str, tuple[float, float, float, float]]]  # page, anchor, (x1, y1, x2, y2)
+
+
 def write_pdf(
     html: str,
     target: Path,
@@ -83,12 +105,20 @@ def write_pdf(
     base_url: Path,
     variant: str | None = None,
     progress: Any = None,
+    part_chars: int | None = None,
 ) -> int:
-    """Write ``html`` as a PDF to ``target`` and return its page count."""
+    """Write ``html`` as a PDF to ``target`` and return its page count.
+
+    A plain PDF is laid out in parts (``parts.split_parts``) and joined with pypdf, so memory
+    follows the largest part, not the whole report. PDF/A and PDF/UA are laid out in one piece:
+    their structure (tags, output intent) has to be one document's.
+    """
     if variant is not None and variant not in PDF_VARIANTS:
         raise ReportError(f"unknown PDF variant '{variant}'; expected one of {', '.join(PDF_VARIANTS)}")
     from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no type hints
     from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+
+    from crmcheck.report.parts import PART_CHARS, split_parts
 
     class RestrictedFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
         """Serve data: URIs and allowed local files; refuse everything else."""
@@ -99,36 +129,189 @@ def write_pdf(
                 return super().fetch(url, headers)
             path = allowed_file(url, policy)
             if path is None:
-                policy.refused.append(url)
+                if url not in policy.refused:  # each part of a long report asks again
+                    policy.refused.append(url)
                 raise ValueError(f"crmcheck does not fetch {url.split('?')[0][:80]!r} for a report")
             return URLFetcherResponse(path.as_uri(), path.read_bytes())
 
     fetcher = RestrictedFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
     step = progress or (lambda _name: None)
+    parts = [] if variant is not None else split_parts(html, limit=part_chars or PART_CHARS)
+
+    def lay_out(text: str, extra_css: str = "") -> Any:
+        if extra_css:
+            text = text.replace("</head>", f"<style>{extra_css}</style></head>", 1)
+        return HTML(string=text, base_url=str(base_url) + "/", url_fetcher=fetcher).render(pdf_variant=variant)
+
     # WeasyPrint logs a warning for every resource it could not load; those are reported
     # through ``policy.refused`` instead of on the terminal.
     logger = logging.getLogger("weasyprint")
     previous = logger.level
     logger.setLevel(logging.ERROR)
+    # A part's links to another part's anchors are joined up afterwards (``_add_links``).
+    logger.addFilter(_other_parts_anchors)
+    # Written next to the target and renamed, so a failed run never leaves half a PDF.
+    partial = target.with_name(f".{target.name}.partial")
     try:
         with fewer_collections():
-            step("Laying out pages")
-            document = HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
-                pdf_variant=variant
-            )
-            step("Writing PDF")
-            # Written next to the target and renamed, so a failed run never leaves half a PDF.
-            partial = target.with_name(f".{target.name}.partial")
-            try:
+            pages = None
+            if len(parts) > 1:
+                with suppress(_Unsplittable):
+                    pages = _write_parts([p.html for p in parts], partial, lay_out, step)
+            if pages is None:
+                step("Laying out pages")
+                document = lay_out(html)
+                step("Writing PDF")
+                pages = len(document.pages)
                 document.write_pdf(partial, pdf_variant=variant)
-                partial.replace(target)
-            except OSError as exc:
-                partial.unlink(missing_ok=True)
-                raise ReportError(f"{target}: cannot write the PDF: {exc.strerror}; check that the folder "
-                                  "exists and is writable") from None
+        partial.replace(target)
+    except OSError as exc:
+        raise ReportError(f"{target}: cannot write the PDF: {exc.strerror}; check that the folder "
+                          "exists and is writable") from None
     finally:
+        partial.unlink(missing_ok=True)
         logger.setLevel(previous)
-    return len(document.pages)
+        logger.removeFilter(_other_parts_anchors)
+    return pages
+
+
+def _lay_out_part(lay_out: Any, text: str, first_page: int, extra_css: str = "") -> _Laid:
+    """Lay out one part with its pages numbered from ``first_page``, write it, and let it go."""
+    css = extra_css
+    if first_page > 1:
+        css += f"@page :first {{ counter-reset: page {first_page}; }}"
+    # The total page count is stamped on afterwards (``_stamp_page_numbers``); a part knows only its own.
+    css += "@page { @bottom-right { content: none; } }"
+    document = lay_out(text, css)
+    laid = _Laid(
+        pdf=document.write_pdf(),
+        pages=len(document.pages),
+        sizes=[(page.width, page.height) for page in document.pages],
+        bookmarks=[(n, level, label, x, y) for n, page in enumerate(document.pages)
+                   for level, label, (x, y), _state in page.bookmarks],
+        anchors={name: (n, x, y) for n, page in reversed(list(enumerate(document.pages)))
+                 for name, (x, y, *_) in page.anchors.items()},
+        links=[(n, str(target), tuple(rect)) for n, page in enumerate(document.pages)
+               for kind, target, rect, *_ in page.links if kind == "internal"],
+    )
+    del document
+    gc.collect()  # the laid-out boxes of this part go before the next part is laid out
+    return laid
+
+
+def _write_parts(parts: list[str], target: Path, lay_out: Any, step: Any) -> int:
+    """Lay out the parts one by one, join them, and write the PDF; return its page count."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    n = len(parts)
+    step(f"Laying out pages (part 1 of {n})")
+    # The contents page cannot number sections it does not hold yet: three digits stand in, so
+    # that it takes the room it will take, and it is only counted here; it is laid out for good
+    # once every section's page is known.
+    front_pages = len(lay_out(parts[0], '.toc a::after { content: leader(" ") "000"; }').pages)
+    laid: list[_Laid] = []
+    first = front_pages + 1
+    for i, text in enumerate(parts[1:], start=2):
+        step(f"Laying out pages (part {i} of {n})")
+        laid.append(_lay_out_part(lay_out, text, first))
+        first += laid[-1].pages
+    total = first - 1
+    offsets = [front_pages + sum(p.pages for p in laid[:i]) for i in range(n - 1)]
+    anchors = {name: (offsets[i] + page, x, y) for i in reversed(range(n - 1))
+               for name, (page, x, y) in laid[i].anchors.items()}
+    # The contents page again, now that every section's page is known.
+    numbers = "".join(f'.toc a[href="#{_css_string(name)}"]::after {{ content: leader(" ") "{page + 1}"; }}'
+                      for name, (page, _x, _y) in anchors.items())
+    step("Numbering the contents")
+    front = _lay_out_part(lay_out, parts[0], 1, numbers)
+    if front.pages != front_pages:
+        raise _Unsplittable("the contents took a different number of pages once numbered")
+    anchors.update({name: place for name, place in front.anchors.items() if name not in anchors})
+    laid.insert(0, front)
+    offsets.insert(0, 0)
+    step("Writing PDF")
+    writer = PdfWriter()
+    for part in laid:
+        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
+    covers = {anchors["cover"][0]} if "cover" in anchors else set()
+    _stamp_page_numbers(writer, lay_out, parts[0], total, covers)
+    sizes = [size for part in laid for size in part.sizes]
+    _add_outline(writer, [(offsets[i] + page, level, label, x, y) for i, part in enumerate(laid)
+                          for page, level, label, x, y in part.bookmarks], sizes)
+    _add_links(writer, laid, offsets, anchors, sizes)
+    meta = PdfReader(io.BytesIO(front.pdf))
+    if meta.metadata is not None:
+        writer.add_metadata(dict(meta.metadata))
+    root: Any = meta.trailer["/Root"]  # pypdf types dictionary entries as the generic PdfObject
+    lang = root.get("/Lang")
+    if lang is not None:
+        from pypdf.generic import NameObject
+
+        writer.root_object[NameObject("/Lang")] = lang
+    writer.page_mode = "/UseOutlines"
+    writer.compress_identical_objects()  # one copy of each font program the parts share
+    with target.open("wb") as out:
+        writer.write(out)
+    return total
+
+
+def _css_string(text: str) -> str:
+    """Return text safe inside a double-quoted CSS string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def _stamp_page_numbers(writer: Any, lay_out: Any, front_html: str, total: int, covers: set[int]) -> None:
+    """Put the stylesheet's "Page X of Y" footer (its @bottom-right box) on every page but the cover.
+
+    Parts are laid out with that box empty, because each knows only its own page count; here
+    a document of ``total`` empty pages with the same stylesheet draws just that box, and each
+    of its pages is laid over the matching page of the report.
+    """
+    import io
+
+    from pypdf import PdfReader
+
+    blank = "".join(f'<div style="{"page: cover; " if n in covers else ""}break-before: page"></div>'
+                    for n in range(total))
+    head = front_html[:front_html.index("<body")]
+    hide = "@page { @top-left { content: none; } @top-right { content: none; } @bottom-left { content: none; } }"
+    numbers = PdfReader(io.BytesIO(lay_out(f"{head}<body>{blank}</body></html>", hide).write_pdf()))
+    for page, stamp in zip(writer.pages, numbers.pages, strict=True):
+        page.merge_page(stamp)
+        page.compress_content_streams()
+
+
+def _add_outline(writer: Any, bookmarks: list[tuple[int, int, str, float, float]],
+                 sizes: list[tuple[float, float]]) -> None:
+    """Rebuild the bookmarks of all parts as one outline, nested by their levels."""
+    from pypdf.generic import Fit
+
+    stack: list[tuple[int, Any]] = []
+    for page, level, label, x, y in bookmarks:
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        parent = stack[-1][1] if stack else None
+        fit = Fit.xyz(left=x * PT, top=(sizes[page][1] - y) * PT)
+        stack.append((level, writer.add_outline_item(title=label, page_number=page, parent=parent, fit=fit)))
+
+
+def _add_links(writer: Any, laid: list[_Laid], offsets: list[int], anchors: dict[str, tuple[int, float, float]],
+               sizes: list[tuple[float, float]]) -> None:
+    """Link each part's internal links whose anchor is in another part (the contents page's)."""
+    from pypdf.annotations import Link
+    from pypdf.generic import Fit
+
+    for i, part in enumerate(laid):
+        for page, name, (x1, y1, x2, y2) in part.links:
+            if name in part.anchors or name not in anchors:
+                continue  # WeasyPrint linked it within the part, or it leads nowhere
+            to, ax, ay = anchors[name]
+            height = sizes[offsets[i] + page][1]
+            rect = (x1 * PT, (height - y2) * PT, x2 * PT, (height - y1) * PT)
+            fit = Fit.xyz(left=ax * PT, top=(sizes[to][1] - ay) * PT)
+            writer.add_annotation(offsets[i] + page, Link(rect=rect, target_page_index=to, fit=fit, border=[0, 0, 0]))
 
 
 def fetch_policy(template_dirs: Sequence[Path], logo: Path | None) -> FetchPolicy:
