@@ -15,9 +15,9 @@ is that child's own (``os.wait4``'s ``ru_maxrss``).
    deterministic random answers, DK/N/A and notes; its seconds per page against the demo's.
    Target: within 1.2x.
 3. Peak memory of each crmcheck run, beside WeasyPrint alone's on the same HTML. Target: <= 250 MB.
-   WeasyPrint keeps every laid-out page in memory until the PDF is written (about 3 MB a page
-   here), so the peak follows the page count: the demo is within the target, the 156-page
-   synthetic report is not, and neither would WeasyPrint alone be.
+   WeasyPrint keeps every laid-out page of a document in memory until the PDF is written (about
+   3 MB a page here), so WeasyPrint alone grows with the page count; crmcheck lays the report out
+   in parts and joins them (crmcheck/report/parts.py), so its peak follows the largest part.
 
     python bench/bench_report.py [--runs 5] [--scale-runs 1] [--answers FILE] [--keep DIR]
 """

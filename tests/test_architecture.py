@@ -11,8 +11,9 @@ CORE = [
     "crmcheck.questionnaire", "crmcheck.answers", "crmcheck.scoring", "crmcheck.plan",
     "crmcheck.assess", "crmcheck.serialize", "crmcheck.located", "crmcheck.resources",
 ]
-FORBIDDEN_IN_CORE = ["click", "rich", "questionary", "prompt_toolkit", "weasyprint"]
-HEAVY = ["pydantic", "questionary", "sqlalchemy", "weasyprint", "rich", "yaml", "jinja2", "pygal", "matplotlib"]
+FORBIDDEN_IN_CORE = ["click", "rich", "questionary", "prompt_toolkit", "weasyprint", "pypdf"]
+HEAVY = ["pydantic", "questionary", "sqlalchemy", "weasyprint", "pypdf", "rich", "yaml", "jinja2", "pygal",
+         "matplotlib"]
 
 
 def _loaded_after(code: str) -> set[str]:

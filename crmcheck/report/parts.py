@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 PART_MARK = "<!--crmcheck:part-->"
-PART_CHARS = 100_000
+PART_CHARS = 150_000
 
 _BODY = re.compile(r"<body[^>]*>", re.IGNORECASE)
 _RUNNING = re.compile(r'<p class="run-(?:client|firm)">.*?</p>', re.DOTALL)
