@@ -370,3 +370,13 @@ def test_a_long_list_of_disagreements_shows_the_widest_thirty_and_counts_the_res
     assert "On 45 questions" in section and "The 30 widest are below" in section
     assert [int(n) for n in re.findall(r"Question number (\d+)\?", section)] == list(range(30))
     assert "Area 0 12 · Area 1 11 · Area 2 11 · Area 3 11" in section
+
+
+def test_summary_names_at_most_four_processes_per_action() -> None:
+    ctx = mini_context()
+    many = dataclasses.replace(ctx.summary.first_actions[0], processes=[f"Process {i}" for i in range(10)])
+    summary = dataclasses.replace(ctx.summary, first_actions=[many, *ctx.summary.first_actions[1:]])
+    page = html_for(dataclasses.replace(ctx, summary=summary), DEFAULT_BRAND)
+    first = page[page.index("The first five actions"):page.index('<section id="scorecard"')]
+    assert "Process 0, Process 1, Process 2, Process 3</span> and 6 more" in first
+    assert "Process 4" not in first
