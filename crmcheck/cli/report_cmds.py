@@ -17,8 +17,12 @@ VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
 
 @contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Callable[[str], None]]:
-    """Show rendering steps on stderr while the report is made (not when piped)."""
+def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
+    """Show rendering steps on stderr while the report is made (not when piped).
+
+    The bar pulses rather than fills: how many steps a PDF takes depends on how many parts it
+    is laid out in, which is known only once the HTML is.
+    """
     import sys
 
     if not enabled or not sys.stderr.isatty():
@@ -29,10 +33,10 @@ def _progress(enabled: bool, total: int) -> Iterator[Callable[[str], None]]:
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Starting", total=total)
+        task = bar.add_task("Starting", total=None)
 
         def step(name: str) -> None:
-            bar.update(task, description=name, advance=1)
+            bar.update(task, description=name)
 
         yield step
 
@@ -101,7 +105,7 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
     """
     import sys
 
-    from crmcheck.report import STEPS, default_output, make_report
+    from crmcheck.report import default_output, make_report
     from crmcheck.report.sources import from_answers_file, from_store, open_store
 
     if (ref is None) == (answers_file is None):
@@ -131,7 +135,7 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
             sys.stdout.write(out.read_text(encoding="utf-8"))
         return
     out = output or default_output(a.client, a.label, fmt)
-    with _progress(True, STEPS[fmt]) as step:
+    with _progress(True) as step:
         result = make_report(source.questionnaire, a, out=out, now=dt.datetime.now(), fmt=fmt, paper=paper,
                              brand=brand, template_dir=template_dir, variant=pdf_variant,  # type: ignore[arg-type]
                              history=source.history, progress=step)
@@ -167,7 +171,7 @@ def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bo
     config_brand = _user_config_dir() / BRAND_FILE
     brand_path = brand_file or (config_brand if config_brand.is_file() else None)
     brand = load_brand(brand_path) if brand_path is not None else None
-    with _progress(True, 7) as step:
+    with _progress(True) as step:
         result = run_demo(output, now=dt.datetime.now(), db=settings(ctx).db, store=not no_store,
                           brand=brand, progress=step)
     _done(result.report, "Sample report written")

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("pdf", "html", "md", "json")
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "json": ".json"}
-STEPS = {"pdf": 5, "html": 3, "md": 2, "json": 2}
 
 
 @dataclass(frozen=True)
