@@ -53,18 +53,21 @@ def split_parts(html: str, *, limit: int = PART_CHARS) -> list[Part]:
             groups.append(piece)
     running = "".join(_RUNNING.findall(first))
     parts = [Part(head + first + tail, front=True)]
-    section = None
-    for text in [first, *groups]:
-        if text is not first:
-            prefix = running
-            if section is not None and not re.match(r"\s*<section\b", text):
-                prefix += _RUN_SECTION.format(section)
-            # Inside the part's first element: a paragraph before it would take the first page
-            # on its own, the element itself starting with a page break.
-            opening = _OPENING.search(text)
-            at = opening.end() if opening else 0
-            parts.append(Part(head + text[:at] + prefix + text[at:] + tail, front=False))
-        titles = _SECTION_TITLE.findall(text)
-        if titles:
-            section = titles[-1]
+    section = _last_section_title(first, None)
+    for text in groups:
+        prefix = running
+        if section is not None and not re.match(r"\s*<section\b", text):
+            prefix += _RUN_SECTION.format(section)
+        # Inside the part's first element: a paragraph before it would take the first page
+        # on its own, the element itself starting with a page break.
+        opening = _OPENING.search(text)
+        at = opening.end() if opening else 0
+        parts.append(Part(head + text[:at] + prefix + text[at:] + tail, front=False))
+        section = _last_section_title(text, section)
     return parts
+
+
+def _last_section_title(text: str, before: str | None) -> str | None:
+    """Return the title of the last section heading in ``text``, or ``before`` if it has none."""
+    titles = _SECTION_TITLE.findall(text)
+    return titles[-1] if titles else before

@@ -148,8 +148,6 @@ def write_pdf(
     logger = logging.getLogger("weasyprint")
     previous = logger.level
     logger.setLevel(logging.ERROR)
-    # A part's links to another part's anchors are joined up afterwards (``_add_links``).
-    logger.addFilter(_other_parts_anchors)
     # Written next to the target and renamed, so a failed run never leaves half a PDF.
     partial = target.with_name(f".{target.name}.partial")
     try:
@@ -171,7 +169,6 @@ def write_pdf(
     finally:
         partial.unlink(missing_ok=True)
         logger.setLevel(previous)
-        logger.removeFilter(_other_parts_anchors)
     return pages
 
 
@@ -206,31 +203,35 @@ def _write_parts(parts: list[str], target: Path, lay_out: Any, step: Any) -> int
     from pypdf import PdfReader, PdfWriter
 
     n = len(parts)
-    step(f"Laying out pages (part 1 of {n})")
-    # The contents page cannot number sections it does not hold yet: three digits stand in, so
-    # that it takes the room it will take, and it is only counted here; it is laid out for good
-    # once every section's page is known.
-    front_pages = len(lay_out(parts[0], '.toc a::after { content: leader(" ") "000"; }').pages)
-    laid: list[_Laid] = []
-    first = front_pages + 1
-    for i, text in enumerate(parts[1:], start=2):
-        step(f"Laying out pages (part {i} of {n})")
-        laid.append(_lay_out_part(lay_out, text, first))
-        first += laid[-1].pages
-    total = first - 1
-    offsets = [front_pages + sum(p.pages for p in laid[:i]) for i in range(n - 1)]
-    anchors = {name: (offsets[i] + page, x, y) for i in reversed(range(n - 1))
-               for name, (page, x, y) in laid[i].anchors.items()}
-    # The contents page again, now that every section's page is known.
-    numbers = "".join(f'.toc a[href="#{_css_string(name)}"]::after {{ content: leader(" ") "{page + 1}"; }}'
-                      for name, (page, _x, _y) in anchors.items())
-    step("Numbering the contents")
-    front = _lay_out_part(lay_out, parts[0], 1, numbers)
+    # A part's links to another part's anchors are joined up below (``_add_links``).
+    logger = logging.getLogger("weasyprint")
+    logger.addFilter(_other_parts_anchors)
+    try:
+        step(f"Laying out pages (part 1 of {n})")
+        # The contents page cannot number sections it does not hold yet: three digits stand in, so
+        # that it takes the room it will take, and it is only counted here; it is laid out for good
+        # once every section's page is known.
+        front_pages = len(lay_out(parts[0], '.toc a::after { content: leader(" ") "000"; }').pages)
+        laid: list[_Laid] = []
+        offsets = [0]  # the index of each part's first page in the whole PDF
+        for i, text in enumerate(parts[1:], start=2):
+            step(f"Laying out pages (part {i} of {n})")
+            offsets.append(offsets[-1] + (laid[-1].pages if laid else front_pages))
+            laid.append(_lay_out_part(lay_out, text, offsets[-1] + 1))
+        total = offsets[-1] + laid[-1].pages
+        anchors = {name: (offsets[i + 1] + page, x, y) for i in reversed(range(n - 1))
+                   for name, (page, x, y) in laid[i].anchors.items()}
+        # The contents page again, now that every section's page is known.
+        numbers = "".join(f'.toc a[href="#{_css_string(name)}"]::after {{ content: leader(" ") "{page + 1}"; }}'
+                          for name, (page, _x, _y) in anchors.items())
+        step("Numbering the contents")
+        front = _lay_out_part(lay_out, parts[0], 1, numbers)
+    finally:
+        logger.removeFilter(_other_parts_anchors)
     if front.pages != front_pages:
         raise _Unsplittable("the contents took a different number of pages once numbered")
     anchors.update({name: place for name, place in front.anchors.items() if name not in anchors})
     laid.insert(0, front)
-    offsets.insert(0, 0)
     step("Writing PDF")
     writer = PdfWriter()
     for part in laid:
