@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from crmcheck.findings import Findings, find
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Scorecard
@@ -72,7 +73,8 @@ def _target(goal: float | None, value: float | None) -> Text:
 
 
 def scorecard_renderable(
-    q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5, console_width: int | None = None
+    q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5, console_width: int | None = None,
+    findings: Findings | None = None,
 ) -> Group:
     """Build the rich scorecard: headline, processes × criteria, sins, findings, first actions."""
     parts: list[Any] = []
@@ -124,6 +126,23 @@ def scorecard_renderable(
         sins.add_row(str(n), s.title, _cell(s.score), level, *extra)
     parts.append(sins)
 
+    found = findings if findings is not None else find(q, card)
+    why = Text("Why this verdict\n", style="bold")
+    for reason in found.verdict_reasons:
+        why.append(f"  • {reason}\n")
+    parts.append(why)
+    if found.top_risks:
+        risks = Table(title="The three biggest risks", title_justify="left")
+        risks.add_column("#", justify="right")
+        risks.add_column("Risk")
+        risks.add_column("Level")
+        risks.add_column("Shortfall", justify="right")
+        risks.add_column("Evidence")
+        for n, risk in enumerate(found.top_risks, start=1):
+            what = f"{'Sin' if risk.kind == 'sin' else 'Process'}: {risk.title}" + (" (blocker)" if risk.blockers else "")
+            level = Text(risk.level or "", style=RISK_STYLE.get(risk.level or "", "dim"))
+            risks.add_row(str(n), Text(what), level, f"{risk.size:.0f}", risk.evidence.words())
+        parts.append(risks)
     if card.blockers:
         t = Text("Blockers\n", style="bold red")
         for b in card.blockers:
@@ -134,10 +153,24 @@ def scorecard_renderable(
         parts.append(t)
     if card.disagreements:
         t = Text("Disagreements\n", style="bold yellow")
-        for r in card.disagreements:
+        for r in found.disagreements:
             where = "programme" if r.process == PROGRAMME else _title(card, r.process)
             who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
             t.append(f"  • {where} · {r.question}: {who}\n")
+        parts.append(t)
+    if found.open_blockers:
+        t = Text("Open blockers ", style="bold red")
+        t.append("(critical, not answered; the verdict cannot be Go until they are): "
+                 + ", ".join(g.question + ("" if g.process == PROGRAMME else f" ({_title(card, g.process)})")
+                             for g in found.open_blockers) + "\n")
+        parts.append(t)
+    if found.not_covered:
+        by_area: dict[str, int] = {}
+        for g in found.not_covered:
+            area = "programme" if g.process == PROGRAMME else _title(card, g.process)
+            by_area[area] = by_area.get(area, 0) + 1
+        t = Text("Not covered ", style="bold")
+        t.append("(nobody answered): " + ", ".join(f"{n} in {area}" for area, n in by_area.items()) + "\n")
         parts.append(t)
     if card.evidence_gaps:
         gaps = ", ".join(f"{r.question}" + ("" if r.process == PROGRAMME else f" ({_title(card, r.process)})")
@@ -160,7 +193,7 @@ def scorecard_renderable(
             what = a.title
             if a.processes:
                 what += " — " + ", ".join(_title(card, p) for p in a.processes)
-            acts.add_row(str(i), what, when, a.recommendation.owner, f"{a.priority:.0f}")
+            acts.add_row(str(i), what, when, a.owner, f"{a.priority:.0f}")
         parts.append(acts)
     return Group(*parts)
 

@@ -1,24 +1,35 @@
 """Scorecard -> action plan: evaluate the questionnaire's rules, rank what fires.
 
-Priority (0-100) = 100 × gap × impact × importance, where
+Priority (0-100) = 100 × gap × impact × importance × evidence, where
 - gap is the mean shortfall of the conditions that made the rule fire (1 - score for a
-  question, criterion, process, sin or the index; spread / scale range for a disagreement);
-  0.5 when only negations fired;
+  question, criterion, process, sin or the index); 0.5 when only negations fired.
+  Disagreements pool instead of averaging: each adds its share (spread / scale range, times
+  its area's importance / 5) by ``1 - prod(1 - share)``, so the more and the more important
+  the disagreements, the higher settling them ranks;
 - impact is high 1, medium 2/3, low 1/3;
-- importance is the process's importance / 5; for programme rules, the highest importance of
-  the processes they name, or ``scoring.programme_importance`` when they name none.
+- importance is the process's importance / 5. A programme rule weighs like the most important
+  process in scope (at least ``scoring.programme_importance``): a programme-wide gap touches
+  every process, so it is never capped below a process rule;
+- evidence is 0.7 when the answers that fired the rule come from one respondent, rising to 1.0
+  at two or more (as for risks in ``findings``): one person's single 0 ranks below a gap the
+  room confirms.
 A process-scope rule that fires for several processes becomes one action listing them,
-ranked by its highest priority. Ties break on lower effort, then sooner horizon, then rule id,
-so the plan is the same every time. A rule listed in another firing rule's ``supersedes``
-is dropped for the processes (or the programme) where that other rule fired.
+ranked by its highest priority.
+
+Order of the plan: first the actions the verdict implies (``leads_when``), then those that
+clear a blocker or an open blocker, then the rest by priority; ties break on lower effort,
+then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
+names rules whose actions must come before it; the plan honours that order. A rule listed in
+another firing rule's ``supersedes`` is dropped where that other rule fired.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
-from crmcheck.scoring import Scorecard
+from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard
 
 IMPACT = {"high": 1.0, "medium": 2 / 3, "low": 1 / 3}
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}
@@ -32,6 +43,9 @@ class Trigger:
     text: str
     gap: float
     process: str | None = None
+    support: float | None = None  # respondents behind it (mean per question); None: not from answers
+    pooled: bool = False  # a disagreement: pooled with the others instead of averaged
+    question: str | None = None  # the question instance it rests on, when it is one
 
 
 @dataclass
@@ -45,6 +59,15 @@ class Action:
     gap: float
     processes: list[str] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
+    owner: str = ""  # the owner role, with a name where a respondent holds it, else "to be named"
+    leads: bool = False  # implied by the verdict
+    clears_blocker: bool = False
+
+    @property
+    def thin(self) -> bool:
+        """Return whether the answers that fired this action come from one respondent."""
+        supports = [t.support for t in self.triggers if t.support is not None]
+        return bool(supports) and max(supports) <= 1
 
     @property
     def title(self) -> str:
@@ -80,6 +103,7 @@ class _Eval:
         self.q, self.card, self.process = q, card, process
         self.in_scope = {p.id for p in card.processes}
         self.titles = {p.id: p.title for p in card.processes}
+        self.importance = {p.id: p.importance for p in card.processes}
 
     def run(self, cond: Condition) -> list[Trigger] | None:
         """Return the triggers if the condition holds, else None."""
@@ -109,13 +133,16 @@ class _Eval:
             else:
                 value = self.card.criteria.get(cond.criterion)
                 label = f"{crit.title} across processes"
-            return self._compare(cond, value, label, self.process)
+            support = self._support(lambda r: r.group == cond.criterion
+                                    and (r.process == self.process if self.process else r.process != PROGRAMME))
+            return self._compare(cond, value, label, self.process, support)
         if cond.process is not None:
             pid = self.process if cond.process == "this" else cond.process
             if pid is None or pid not in self.in_scope:
                 return None
             ps = self.card.process(pid)
-            return self._compare(cond, ps.score if ps else None, f"{self.titles[pid]} score", pid)
+            return self._compare(cond, ps.score if ps else None, f"{self.titles[pid]} score", pid,
+                                 self._support(lambda r: r.process == pid))
         if cond.sin is not None:
             sin = self.card.sin(cond.sin)
             if sin is None or sin.score is None:
@@ -123,14 +150,24 @@ class _Eval:
             if cond.risk is not None:
                 if sin.level not in cond.risk:
                     return None
-                return [Trigger(f"{sin.title}: {sin.level} risk ({sin.risk:.0f})", (sin.risk or 0) / 100)]
-            return self._compare(cond, sin.score, f"{sin.title} score", None)
+                support = self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin)
+                return [Trigger(f"{sin.title}: {sin.level} risk ({sin.risk:.0f})", (sin.risk or 0) / 100,
+                                support=support)]
+            return self._compare(cond, sin.score, f"{sin.title} score", None,
+                                 self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin))
         if cond.index:
             return self._compare(cond, self.card.index, "readiness index", None)
         raise AssertionError(f"unhandled condition {cond}")  # the model allows nothing else
 
+    def _support(self, pick: Callable[[QuestionResult], bool]) -> float | None:
+        """Return the mean number of respondents behind the scored questions ``pick`` selects."""
+        counts = [sum(1 for a in r.answers.values() if a.kind == "level")
+                  for r in self.card.questions if r.status == "scored" and pick(r)]
+        return sum(counts) / len(counts) if counts else None
+
     def _compare(
-        self, cond: Condition, value: float | None, label: str, process: str | None
+        self, cond: Condition, value: float | None, label: str, process: str | None,
+        support: float | None = None,
     ) -> list[Trigger] | None:
         if value is None:
             return None
@@ -139,7 +176,7 @@ class _Eval:
         if cond.at_least is not None and not value >= cond.at_least:
             return None
         word = f"below {cond.below:g}" if cond.below is not None else f"at least {cond.at_least:g}"
-        return [Trigger(f"{label} {value:.0f} ({word})", 1 - value / 100, process)]
+        return [Trigger(f"{label} {value:.0f} ({word})", 1 - value / 100, process, support)]
 
     def _where(self, qid: str) -> str | None:
         item = self.q.question(qid)
@@ -168,7 +205,8 @@ class _Eval:
             if res.status != wanted:
                 return None
             words = {"dont_know": "nobody knew", "na": "not applicable", "unanswered": "not answered yet"}
-            return [Trigger(f"{qid}{place}: {words[wanted]}", 1.0 if wanted == "dont_know" else 0.5, proc)]
+            return [Trigger(f"{qid}{place}: {words[wanted]}", 1.0 if wanted == "dont_know" else 0.5, proc,
+                            question=qid)]
         if res.value is None:
             return None
         if cond.below is not None and not res.value < cond.below:
@@ -176,7 +214,9 @@ class _Eval:
         if cond.at_least is not None and not res.value >= cond.at_least:
             return None
         label = _level_label(self.q, item.question.scale, res.value)
-        return [Trigger(f"{qid}{place}: {res.value:.1f} ({label})", 1 - scale.normalise(res.value), proc)]
+        givers = sum(1 for a in res.answers.values() if a.kind == "level")
+        return [Trigger(f"{qid}{place}: {res.value:.1f} ({label})", 1 - scale.normalise(res.value), proc,
+                        float(givers), question=qid)]
 
     def _disagreement(self, qid: str) -> list[Trigger] | None:
         if qid == "any":
@@ -194,8 +234,9 @@ class _Eval:
             scale = self.q.scale_of(item.question)
             proc = None if r.process == PROGRAMME else r.process
             place = "programme" if proc is None else self.titles[proc]
+            weight = (self.importance.get(r.process, self.q.scoring.programme_importance)) / 5
             out.append(Trigger(f"{r.question} ({place}): answers {r.spread} levels apart",
-                               r.spread / (scale.high - scale.low), proc))
+                               r.spread / (scale.high - scale.low) * weight, proc, pooled=True, question=r.question))
         return out
 
 
@@ -205,9 +246,53 @@ def _level_label(q: Questionnaire, scale_id: str, value: float) -> str:
     return nearest.label
 
 
+def _gap(triggers: Sequence[Trigger]) -> float:
+    """Return a rule's gap: plain triggers averaged, disagreements pooled into one of them."""
+    if not triggers:
+        return 0.5
+    plain = [t.gap for t in triggers if not t.pooled]
+    pooled = [t.gap for t in triggers if t.pooled]
+    if pooled:
+        rest = 1.0
+        for g in pooled:
+            rest *= 1 - min(1.0, g)
+        plain.append(1 - rest)
+    return sum(plain) / len(plain)
+
+
+def evidence_factor(triggers: Sequence[Trigger]) -> float:
+    """Return 0.7 when the answers behind the triggers come from one respondent, up to 1.0 at two."""
+    supports = [t.support for t in triggers if t.support is not None]
+    if not supports:
+        return 1.0
+    best = max(supports)
+    return 0.7 + 0.3 * max(0.0, min(1.0, best - 1.0))
+
+
+def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
+    """Return the owner role with who holds it, a suggestion from its department, or "to be named".
+
+    A role exists in the organisation only when a respondent holds it (the same words in their
+    role, ignoring case and order). Failing that, a respondent from the department the role
+    names (e.g. marketing for "Head of marketing") is suggested. Otherwise the role is marked
+    "to be named": the plan never hands an action to someone who is not there.
+    """
+    head, sep, rest = role.partition(" with ")
+    words = set(head.casefold().replace(",", " ").split())
+    holders = [r.name for r in respondents if words and words <= set(r.role.casefold().replace(",", " ").split())]
+    if holders:
+        return f"{head} ({', '.join(holders)}){sep}{rest}"
+    suggested = [f"{r.name}, {r.role}" for r in respondents
+                 if r.department and r.department.casefold() in words]
+    if suggested:
+        return f"{head} (suggested: {'; '.join(suggested)}){sep}{rest}"
+    return f"{head} (to be named){sep}{rest}"
+
+
 def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
     """Evaluate every rule against the scorecard and return the ranked, deduplicated plan."""
     importance = {p.id: p.importance for p in card.processes}
+    programme_weight = max([q.scoring.programme_importance, *importance.values()])
     fired: dict[str, dict[str | None, tuple[float, float, list[Trigger]]]] = {}
     for rule in q.rules:
         targets: list[str | None] = [p.id for p in card.processes] if rule.scope == "process" else [None]
@@ -215,13 +300,9 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
             triggers = _Eval(q, card, target).run(rule.when)
             if triggers is None:
                 continue
-            gap = sum(t.gap for t in triggers) / len(triggers) if triggers else 0.5
-            if target is not None:
-                weight = importance[target]
-            else:
-                named = [importance[t.process] for t in triggers if t.process in importance]
-                weight = max(named) if named else q.scoring.programme_importance
-            priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5
+            gap = _gap(triggers)
+            weight = importance[target] if target is not None else programme_weight
+            priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * evidence_factor(triggers)
             fired.setdefault(rule.id, {})[target] = (priority, gap, triggers)
 
     for rule in q.rules:
@@ -230,9 +311,40 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 fired.get(other, {}).pop(target, None)
 
     rules = {r.id: r for r in q.rules}
-    actions = [_action(rules[rid], per) for rid, per in fired.items() if per]
+    blocked = {(b.process, b.question) for b in card.blockers}
+    blocked |= {(o.process, o.question) for o in card.open_blockers}
+    actions = []
+    for rid, per in fired.items():
+        if not per:
+            continue
+        act = _action(rules[rid], per)
+        act.owner = owner_for(act.recommendation.owner, card.respondents)
+        act.leads = card.verdict in rules[rid].leads_when
+        act.clears_blocker = any(
+            t.question is not None and ((t.process or PROGRAMME), t.question) in blocked for t in act.triggers)
+        actions.append(act)
     actions.sort(key=_rank)
-    return ActionPlan(actions)
+    return ActionPlan(_honour_after(actions, rules))
+
+
+def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]:
+    """Return the actions in rank order, each moved after the fired actions its rule names in ``after``."""
+    by_rule = {a.rule: a for a in actions}
+    out: list[Action] = []
+    placed: set[str] = set()
+
+    def place(a: Action, path: frozenset[str]) -> None:
+        if a.rule in placed or a.rule in path:  # a cycle is a linter error; never loop on one
+            return
+        for pre in rules[a.rule].after:
+            if pre in by_rule:
+                place(by_rule[pre], path | {a.rule})
+        placed.add(a.rule)
+        out.append(a)
+
+    for a in actions:
+        place(a, frozenset())
+    return out
 
 
 def _action(rule: Rule, per: dict[str | None, tuple[float, float, list[Trigger]]]) -> Action:
@@ -246,5 +358,6 @@ def _action(rule: Rule, per: dict[str | None, tuple[float, float, list[Trigger]]
     return Action(rule.id, rule.recommend, rule.scope, round(best[0], 1), round(best[1], 3), processes, triggers)
 
 
-def _rank(a: Action) -> tuple[float, int, int, str]:
-    return (-a.priority, EFFORT_ORDER[a.recommendation.effort], HORIZONS.index(a.horizon), a.rule)
+def _rank(a: Action) -> tuple[int, int, float, int, int, str]:
+    return (not a.leads, not a.clears_blocker, -a.priority, EFFORT_ORDER[a.recommendation.effort],
+            HORIZONS.index(a.horizon), a.rule)

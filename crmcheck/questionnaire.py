@@ -281,6 +281,12 @@ class Rule(_Model):
     when: Condition
     recommend: Recommendation
     supersedes: list[Id] = Field(default_factory=list)
+    after: list[Id] = Field(
+        default_factory=list,
+        description="Rules whose actions must come before this one's in the plan when both fire.")
+    leads_when: list[Literal["Go", "Conditional", "No-go"]] = Field(
+        default_factory=list,
+        description="Verdicts that imply this action: when the verdict is one of them, it comes first.")
 
 
 class Questionnaire(_Model):
@@ -677,7 +683,32 @@ def _check_rules(q: Questionnaire) -> list[Problem]:
                 problems.append(((*loc, "supersedes", j), f"unknown rule '{other}'"))
             elif other == rule.id:
                 problems.append(((*loc, "supersedes", j), "a rule cannot supersede itself"))
+        for j, other in enumerate(rule.after):
+            if other not in rule_ids:
+                problems.append(((*loc, "after", j), f"unknown rule '{other}'"))
+            elif other == rule.id:
+                problems.append(((*loc, "after", j), "a rule cannot come after itself"))
+    problems += _check_after_cycles(q)
     return problems
+
+
+def _check_after_cycles(q: Questionnaire) -> list[Problem]:
+    """Return a problem for each rule whose ``after`` chain leads back to itself."""
+    after = {r.id: [x for x in r.after if x != r.id] for r in q.rules}
+    out: list[Problem] = []
+    for i, rule in enumerate(q.rules):
+        seen: set[str] = set()
+        stack = list(after[rule.id])
+        while stack:
+            cur = stack.pop()
+            if cur == rule.id:
+                out.append((("rules", i, "after"), f"rule '{rule.id}' comes after itself through "
+                            "other rules' 'after'; remove one link of the cycle"))
+                break
+            if cur not in seen:
+                seen.add(cur)
+                stack += after.get(cur, [])
+    return out
 
 
 def _check_refs(q: Questionnaire, rule: Rule, cond: Condition, loc: Loc) -> list[Problem]:

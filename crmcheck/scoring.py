@@ -22,8 +22,9 @@ The method, in the order it is applied (the README's Methodology section says th
    Anything with no scored question is "not assessed" and drops out of the mean above it.
 7. A sin's risk is 100 minus its score, placed in ``scoring.risk_levels``.
 8. Verdict: Go needs ``go.min_index`` and no sin riskier than ``go.max_risk``; Conditional
-   needs ``conditional.min_index``; otherwise No-go. A blocker (critical question whose value is
-   below ``critical.below``) caps the verdict at what it names.
+   needs ``conditional.min_index``; otherwise No-go. A blocker (critical question whose levels
+   average below ``critical.below``) caps the verdict at what it names. A critical question
+   nobody answered or could answer is an open blocker: the verdict cannot be Go until it is.
 9. Completeness = visible question instances with at least one answer (a level, don't know or
    N/A) / all visible instances.
 """
@@ -69,6 +70,15 @@ class Blocker:
     below: int
     caps: Verdict
     reason: str | None
+
+
+@dataclass(frozen=True)
+class OpenBlocker:
+    """A critical question nobody answered, or nobody could answer: it cannot be passed as if answered well."""
+
+    process: str
+    question: str
+    status: Literal["dont_know", "unanswered"]
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,7 @@ class Scorecard:
     questions: list[QuestionResult]
     respondents: list[RespondentSummary]
     completeness: float
+    open_blockers: list[OpenBlocker] = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=dict)  # effective: questionnaire defaults, then the assessment's
 
     def result(self, process: str, question: str) -> QuestionResult | None:
@@ -273,8 +284,8 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
     )
     index = round(raw if raw is not None else 0.0, 1)
 
-    blockers = _blockers(q, results)
-    verdict, reasons = _verdict(q, index, sins, blockers)
+    blockers, open_blockers = _blockers(q, results)
+    verdict, reasons = _verdict(q, index, sins, blockers, open_blockers)
     visible_results = [r for r in results if r.status != "hidden"]
     done = sum(1 for r in visible_results if r.status != "unanswered")
     completeness = done / len(visible_results) if visible_results else 0.0
@@ -299,6 +310,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         questions=results,
         respondents=summaries,
         completeness=completeness,
+        open_blockers=open_blockers,
         targets={**q.scoring.targets, **a.targets},
     )
 
@@ -340,20 +352,32 @@ def _aggregate(
     )
 
 
-def _blockers(q: Questionnaire, results: list[QuestionResult]) -> list[Blocker]:
+def _blockers(q: Questionnaire, results: list[QuestionResult]) -> tuple[list[Blocker], list[OpenBlocker]]:
+    """Return the blockers (critical questions answered below their threshold) and the open ones.
+
+    Only levels respondents gave can block: a critical question nobody answered, or nobody could
+    answer, is an open blocker instead. It caps the verdict at Conditional ("cannot be Go until
+    answered") whatever ``dont_know`` says, so a missing answer never passes as a good one and a
+    "don't know" never turns into a No-go on its own.
+    """
     out: list[Blocker] = []
+    open_: list[OpenBlocker] = []
     for r in results:
         item = q.question(r.question)
         assert item is not None
         crit = item.question.critical
-        if crit is not None and r.value is not None and r.value < crit.below:
+        if crit is None:
+            continue
+        if r.status == "scored" and r.value is not None and r.value < crit.below:
             caps: Verdict = "No-go" if crit.caps == "no-go" else "Conditional"
             out.append(Blocker(r.process, r.question, r.value, crit.below, caps, crit.reason))
-    return out
+        elif r.status in ("dont_know", "unanswered"):
+            open_.append(OpenBlocker(r.process, r.question, "dont_know" if r.status == "dont_know" else "unanswered"))
+    return out, open_
 
 
 def _verdict(
-    q: Questionnaire, index: float, sins: list[SinScore], blockers: list[Blocker]
+    q: Questionnaire, index: float, sins: list[SinScore], blockers: list[Blocker], open_blockers: list[OpenBlocker]
 ) -> tuple[Verdict, list[str]]:
     rule = q.scoring.verdict
     reasons: list[str] = []
@@ -383,4 +407,10 @@ def _verdict(
         where = "programme" if b.process == PROGRAMME else b.process
         reasons.append(f"blocker: {b.question} ({where}) at {b.value:.1f}, below {b.below}; "
                        f"caps the verdict at {b.caps}")
+    for o in open_blockers:
+        if verdict == "Go":
+            verdict = "Conditional"
+        where = "programme" if o.process == PROGRAMME else o.process
+        state = "nobody could answer it" if o.status == "dont_know" else "nobody answered it"
+        reasons.append(f"open blocker: {o.question} ({where}) is critical and {state}; cannot be Go until answered")
     return verdict, reasons

@@ -1,26 +1,30 @@
 """The documented JSON shapes of a scorecard and its action plan (``--json`` output).
 
-Shape (``crmcheck score --json``), version 1:
-``{"format": "crmcheck.scorecard/1", "questionnaire", "client", "label", "date", "index",
-"band", "verdict", "verdict_reasons", "completeness", "sections": {...}, "criteria": {id: score},
-"targets": {key: 0-100}, "processes": [{id, title, importance, custom, score, criteria}], "sins": [{id, title, score,
-risk, level}], "blockers": [...], "disagreements": [...], "evidence_gaps": [...],
-"respondents": [...], "actions": [...]}``. Scores are 0-100 floats rounded to one decimal, or
-null when not assessed.
+Shape (``crmcheck score --json``), version 2:
+``{"format": "crmcheck.scorecard/2", "questionnaire", "client", "label", "date", "index", "band",
+"verdict", "verdict_reasons" (sentences, as every report prints them), "completeness",
+"sections": {...}, "criteria": {id: score}, "targets": {key: 0-100}, "processes": [{id, title,
+importance, custom, score, criteria}], "sins": [{id, title, score, risk, level}], "blockers": [...],
+"disagreements": [...], "evidence_gaps": [...], "findings": {"top_risks", "risks",
+"open_blockers", "not_covered", "coverage", "thin"}, "respondents": [...], "actions": [...]}``.
+Scores are 0-100 floats rounded to one decimal, or null when not assessed. Version 2 added
+``findings`` and the actions' resolved ``owner``, ``thin``, ``leads`` and ``clears_blocker``;
+verdict reasons became the findings' sentences.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from crmcheck.findings import Findings, Risk, find
 from crmcheck.plan import ActionPlan
-from crmcheck.questionnaire import PROGRAMME
+from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Scorecard
 from crmcheck.trend import trend_data
 
 __all__ = ["comparison_data", "scorecard_data", "trend_data"]
 
-FORMAT = "crmcheck.scorecard/1"
+FORMAT = "crmcheck.scorecard/2"
 
 
 def r1(value: float | None) -> float | None:
@@ -32,8 +36,35 @@ def _where(process: str) -> str | None:
     return None if process == PROGRAMME else process
 
 
-def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
-    """Return the scorecard and plan as JSON-ready data."""
+def _risk(r: Risk) -> dict[str, Any]:
+    ev = r.evidence
+    return {"key": r.key, "kind": r.kind, "id": r.id, "title": r.title, "size": r.size, "weight": round(r.weight, 3),
+            "severity": r.severity, "level": r.level, "thin": r.thin, "blockers": [b.question for b in r.blockers],
+            "evidence": {"answers": ev.answers, "respondents": ev.respondents, "questions": ev.questions,
+                         "dont_know": ev.dont_know, "not_covered": ev.not_covered, "support": round(ev.support, 2)}}
+
+
+def findings_data(f: Findings) -> dict[str, Any]:
+    """Return the findings as JSON-ready data: the judgement every output format presents."""
+    cov = f.coverage
+    return {
+        "top_risks": [r.key for r in f.top_risks],
+        "risks": [_risk(r) for r in f.risks],
+        "open_blockers": [{"process": _where(g.process), "question": g.question} for g in f.open_blockers],
+        "not_covered": [{"process": _where(g.process), "question": g.question} for g in f.not_covered],
+        "coverage": {"asked": cov.asked, "answered": cov.answered, "levels": cov.levels,
+                     "dont_know": cov.dont_know, "not_covered": cov.not_covered},
+        "thin": f.thin_areas,
+    }
+
+
+def scorecard_data(card: Scorecard, plan: ActionPlan, q: Questionnaire | None = None,
+                   findings: Findings | None = None) -> dict[str, Any]:
+    """Return the scorecard, its findings and the plan as JSON-ready data."""
+    if findings is None:
+        if q is None:
+            raise TypeError("scorecard_data needs the questionnaire or the findings")
+        findings = find(q, card)
     return {
         "format": FORMAT,
         "questionnaire": card.questionnaire,
@@ -43,7 +74,7 @@ def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
         "index": card.index,
         "band": card.band,
         "verdict": card.verdict,
-        "verdict_reasons": card.verdict_reasons,
+        "verdict_reasons": findings.verdict_reasons,
         "completeness": round(card.completeness, 3),
         "sections": {k: r1(v) for k, v in card.sections.items()},
         "criteria": {k: r1(v) for k, v in card.criteria.items()},
@@ -75,9 +106,10 @@ def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
                 "spread": r.spread,
                 "levels": {name: a.level for name, a in r.answers.items() if a.level is not None},
             }
-            for r in card.disagreements
+            for r in findings.disagreements
         ],
         "evidence_gaps": [{"process": _where(r.process), "question": r.question} for r in card.evidence_gaps],
+        "findings": findings_data(findings),
         "respondents": [
             {"name": r.name, "role": r.role, "department": r.department,
              "answered": r.answered, "asked": r.asked, "dont_know": r.dont_know}
@@ -92,7 +124,10 @@ def scorecard_data(card: Scorecard, plan: ActionPlan) -> dict[str, Any]:
                 "horizon": a.horizon,
                 "impact": a.recommendation.impact,
                 "effort": a.recommendation.effort,
-                "owner": a.recommendation.owner,
+                "owner": a.owner,
+                "thin": a.thin,
+                "leads": a.leads,
+                "clears_blocker": a.clears_blocker,
                 "processes": a.processes,
                 "rationale": a.recommendation.rationale,
                 "steps": list(a.recommendation.steps),

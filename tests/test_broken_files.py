@@ -32,6 +32,8 @@ EXPECTED: dict[str, list[str]] = {
     'a-respondent-missing-role': ["{path}:18:5: respondents[1]: required field 'role' is missing"],
     'a-unknown-process': ["{path}:6:5: processes[0]: unknown process 'leadz'; use a catalogue id (leads, sales) or give a custom process a 'name'", "{path}:14:14: respondents[0].answers.leads: 'leads' is not a process in scope; expected one of ['dealer-onboarding', 'programme', 'sales']", "{path}:22:14: respondents[1].answers.leads: 'leads' is not a process in scope; expected one of ['dealer-onboarding', 'programme', 'sales']"],
     'a-unknown-question': ["{path}:14:71: respondents[0].answers.leads.leads-grade: no question 'leads-grade' is asked for 'leads'"],
+    'q-after-cycle': ["{path}:82:12: rules[0].after: rule 'name-owner' comes after itself through other rules' 'after'; remove one link of the cycle", "{path}:107:12: rules[2].after: rule 'strategy-first' comes after itself through other rules' 'after'; remove one link of the cycle"],
+    'q-after-unknown': ["{path}:93:13: rules[1].after[0]: unknown rule 'name-ownr'"],
     'q-bad-horizon': ["{path}:103:16: rules[1].recommend.horizon: expected one of 30, 60, 90 or 'later', got 45"],
     'q-bad-id': ["{path}:47:9: processes[1].id: expected an id of lower-case letters, digits and dashes (e.g. lead-grading), got 'Sales Team'"],
     'q-bands-gap': ['{path}:72:27: scoring.bands[2].from: gap between 70 and 75: no band covers it'],

@@ -55,25 +55,32 @@ def test_score_prints_the_scorecard() -> None:
     assert "Dealer onboarding *" in out
     assert "No data integration" in out and "high" in out
     assert "Blockers" in out and "Disagreements" in out
-    assert "1 │ Grade leads — Lead management" in out
+    assert "The three biggest risks" in out and "Why this verdict" in out
+    # The blocker's own action first (it caps the verdict), then by priority.
+    assert "1 │ Name an accountable owner — Dealer" in out
+    assert "2 │ Grade leads — Lead management" in out
 
 
 def test_score_json_has_the_documented_shape() -> None:
     result = run("score", "-q", MINI, ANSWERS, "--json")
     assert result.exit_code == 0
     data = json.loads(result.output)
-    assert data["format"] == "crmcheck.scorecard/1"
+    assert data["format"] == "crmcheck.scorecard/2"
     assert set(data) == {
         "format", "questionnaire", "client", "label", "date", "index", "band", "verdict",
         "verdict_reasons", "completeness", "sections", "criteria", "targets", "processes", "sins", "blockers",
-        "disagreements", "evidence_gaps", "respondents", "actions",
+        "disagreements", "evidence_gaps", "findings", "respondents", "actions",
     }
     assert (data["index"], data["band"], data["verdict"]) == (31.4, "Not ready", "No-go")
     assert [p["id"] for p in data["processes"]] == ["leads", "sales", "dealer-onboarding"]
     assert data["blockers"][0] == {"process": "dealer-onboarding", "question": "own-owner", "value": 0.0,
                                    "below": 1, "caps": "No-go", "reason": None}
     assert data["disagreements"][1]["levels"] == {"Ana Silva": 1, "Ben Okafor": 3}
-    assert data["actions"][0]["rule"] == "grade-leads" and data["actions"][0]["rank"] == 1
+    assert data["actions"][0]["rule"] == "name-owner" and data["actions"][0]["rank"] == 1
+    assert data["actions"][0]["clears_blocker"] and data["actions"][0]["owner"] == "Executive sponsor (to be named)"
+    assert data["findings"]["top_risks"] == ["sin:data", "process:leads", "process:dealer-onboarding"]
+    assert data["verdict_reasons"][1] == ("Blocker: “Is there a named owner?” (Dealer onboarding) is at 0.0, "
+                                          "below 1; it caps the verdict at No-go.")
 
 
 @pytest.mark.parametrize(("threshold", "code"), [("31.4", 0), ("31.5", 1)], ids=["at", "above"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from builders import assessment, everything, mini
 
-from crmcheck.plan import HORIZONS, build_action_plan
-from crmcheck.questionnaire import PROGRAMME
-from crmcheck.scoring import score
+from crmcheck.plan import HORIZONS, build_action_plan, owner_for
+from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire
+from crmcheck.scoring import RespondentSummary, score
 
 Q = mini()
 
@@ -27,32 +27,64 @@ def test_process_rule_fires_once_listing_every_process() -> None:
     answers["sales"]["own-owner"] = 0
     plan = plan_for({"Ana": answers})
     (action,) = [a for a in plan.actions if a.rule == "name-owner"]
-    # sales (importance 3, gap 1.0) outranks leads (importance 4, gap 0.75): 60 vs 60 -> tie on
-    # priority, so both listed, highest first and then by id.
+    # sales (importance 3, gap 1.0) and leads (importance 4, gap 0.75): 60 vs 60 before the
+    # evidence factor (one respondent: 0.7) -> a tie on priority, so both listed, then by id.
     assert action.processes == ["leads", "sales"]
-    assert action.priority == 60.0
+    assert action.priority == 42.0
     assert [t.process for t in action.triggers] == ["leads", "sales"]
 
 
-def test_priority_is_gap_times_impact_times_importance() -> None:
+def test_priority_is_gap_times_impact_times_importance_times_evidence() -> None:
     answers = everything(Q, 4, ["sales"])
     answers["sales"]["own-owner"] = 1  # gap 0.75, impact high (1), importance 5/5
-    plan = plan_for({"Ana": answers}, ["sales"], {"sales": 5})
-    (action,) = plan.actions
+    confirmed = plan_for({"Ana": answers, "Ben": answers}, ["sales"], {"sales": 5})
+    (action,) = confirmed.actions
     assert action.rule == "name-owner"
     assert action.priority == pytest.approx(75.0)
+    assert not action.thin
+    alone = plan_for({"Ana": answers}, ["sales"], {"sales": 5})
+    (action,) = alone.actions
+    assert action.priority == pytest.approx(75.0 * 0.7)
+    assert action.thin
 
 
-def test_programme_rule_uses_the_importance_of_the_process_it_names() -> None:
-    answers = everything(Q, 4, ["leads"])
+def test_one_persons_zero_ranks_below_a_gap_the_room_confirms() -> None:
+    q = Q.model_copy(update={"rules": [Q.rules[0]]})  # name-owner only
+    ana = everything(q, 4, ["leads", "sales"])
+    ben = everything(q, 4, ["leads", "sales"])
+    ana["leads"]["own-owner"] = 0  # one person's 0 (Ben gave no answer there)
+    del ben["leads"]["own-owner"]
+    ana["sales"]["own-owner"] = 1  # both say 1
+    ben["sales"]["own-owner"] = 1
+    card = score(q, assessment(q, {"Ana": ana, "Ben": ben}, ["leads", "sales"], {"leads": 4, "sales": 4}))
+    (action,) = build_action_plan(q, card).actions
+    # leads: gap 1.0 x 0.7 = 0.7 of full; sales: gap 0.75 x 1.0 -> sales first.
+    assert action.processes == ["sales", "leads"]
+
+
+def test_programme_rule_weighs_like_the_most_important_process_in_scope() -> None:
+    answers = everything(Q, 4, ["leads", "sales"])
     answers["leads"]["leads-grading"] = 0
     answers["leads"]["meas-kpi"] = 0
     answers["leads"]["own-mandate"] = 0
-    plan = plan_for({"Ana": answers}, ["leads"], {"leads": 2})
+    plan = plan_for({"Ana": answers}, ["leads", "sales"], {"leads": 2, "sales": 5})
     (action,) = [a for a in plan.actions if a.rule == "grade-leads"]
     assert action.processes == ["leads"]
-    # gaps: leads-grading 1.0, leads score 33.3 -> 0.667; mean 0.833; × high × 2/5
-    assert action.priority == pytest.approx(33.3, abs=0.05)
+    # gaps: leads-grading 1.0, leads score 33.3 -> 0.667; mean 0.833; x high x 5/5 (sales, the
+    # most important process in scope, not the named one's 2) x 0.7 (one respondent)
+    assert action.priority == pytest.approx(83.33 * 0.7, abs=0.05)
+
+
+def test_programme_rule_is_not_capped_below_process_rules() -> None:
+    answers = everything(Q, 4, ["sales"])
+    answers[PROGRAMME]["strat-agreed"] = 0
+    answers[PROGRAMME]["strat-sponsor"] = 0
+    answers["sales"]["own-owner"] = 1
+    plan = plan_for({"Ana": answers, "Ben": answers}, ["sales"], {"sales": 5})
+    by_rule = {a.rule: a for a in plan.actions}
+    # strategy at risk 100 with impact high outranks a process gap of 0.75: 100 vs 75.
+    assert by_rule["strategy-first"].priority == pytest.approx(100.0)
+    assert [a.rule for a in plan.actions][:2] == ["strategy-first", "name-owner"]
 
 
 def test_disagreement_rule_names_where_people_disagree() -> None:
@@ -64,39 +96,110 @@ def test_disagreement_rule_names_where_people_disagree() -> None:
     assert [t.text for t in action.triggers] == ["strat-agreed (programme): answers 3 levels apart"]
 
 
-def test_supersedes_drops_the_narrower_rule() -> None:
-    q = Q.model_copy(update={"rules": [
-        Q.rules[0].model_copy(update={"supersedes": ["settle-disagreement"]}),
-        *Q.rules[1:],
-    ]})
-    one = everything(q, 4, ["sales"])
-    two = everything(q, 4, ["sales"])
-    one["sales"]["own-owner"] = 0
-    two["sales"]["own-owner"] = 3
-    card = score(q, assessment(q, {"Ana": one, "Ben": two}, ["sales"]))
-    fired = [a.rule for a in build_action_plan(q, card).actions]
-    assert "name-owner" in fired
-    # settle-disagreement fired for the programme, not for the 'sales' process, so it stays.
-    assert "settle-disagreement" in fired
+def test_supersedes_drops_the_narrower_rule_where_both_fire() -> None:
+    broad = Q.rules[0].model_copy(update={
+        "id": "fix-process", "when": Condition.model_validate({"process": "this", "below": 30}),
+        "supersedes": ["name-owner"]})
+    q = Q.model_copy(update={"rules": [*Q.rules, broad]})
+    answers = everything(q, 4, ["leads", "sales"])
+    answers["leads"] = {qid: 0 for qid in answers["leads"]}  # both rules fire for leads
+    answers["sales"]["own-owner"] = 0  # only name-owner fires for sales (its score, 33, stays above 30)
+    card = score(q, assessment(q, {"Ana": answers}, ["leads", "sales"]))
+    by_rule = {a.rule: a for a in build_action_plan(q, card).actions}
+    assert by_rule["fix-process"].processes == ["leads"]
+    assert by_rule["name-owner"].processes == ["sales"]  # dropped for leads, kept for sales
+    # Without the supersedes link both processes are listed.
+    q2 = Q.model_copy(update={"rules": [*Q.rules, broad.model_copy(update={"supersedes": []})]})
+    by_rule = {a.rule: a for a in build_action_plan(q2, score(q2, assessment(q2, {"Ana": answers},
+                                                                             ["leads", "sales"]))).actions}
+    assert sorted(by_rule["name-owner"].processes) == ["leads", "sales"]
 
 
-def test_ranking_is_deterministic_and_grouped_by_horizon() -> None:
-    answers = everything(Q, 0, ["leads", "sales"])
-    plan = plan_for({"Ana": answers})
-    priorities = [a.priority for a in plan.actions]
-    assert priorities == sorted(priorities, reverse=True)
-    again = plan_for({"Ana": answers})
-    assert [a.rule for a in again.actions] == [a.rule for a in plan.actions]
+def _tied(**rules: dict[str, object]) -> Questionnaire:
+    """Return the mini questionnaire with programme rules that all fire with the same priority."""
+    base = Q.rules[2]  # strategy-first: a programme rule
+    out = []
+    for rid, rec in rules.items():
+        out.append(base.model_copy(update={
+            "id": rid, "when": Condition.model_validate({"index": True, "below": 101}),
+            "recommend": base.recommend.model_copy(update=rec)}))
+    return Q.model_copy(update={"rules": out})
+
+
+def test_equal_priority_breaks_ties_on_effort_then_horizon_then_id() -> None:
+    q = _tied(**{"a-high-effort": {"effort": "high", "horizon": 30},
+                 "b-low-later": {"effort": "low", "horizon": "later"},
+                 "c-low-soon": {"effort": "low", "horizon": 30},
+                 "d-low-soon": {"effort": "low", "horizon": 30}})
+    answers = everything(q, 2, ["sales"])
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
+    assert len({a.priority for a in plan.actions}) == 1
+    assert [a.rule for a in plan.actions] == ["c-low-soon", "d-low-soon", "b-low-later", "a-high-effort"]
+
+
+def test_the_verdicts_own_action_comes_first_then_what_clears_a_blocker() -> None:
+    q = _tied(**{"minor": {"impact": "high"}, "pause": {"impact": "low"}})
+    q = q.model_copy(update={"rules": [
+        q.rules[0], q.rules[1].model_copy(update={"leads_when": ["No-go"]}), Q.rules[0]]})
+    answers = everything(q, 0, ["sales"])  # No-go, own-owner 0 is a blocker
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
+    assert [a.rule for a in plan.actions] == ["pause", "name-owner", "minor"]
+    assert plan.actions[0].leads and plan.actions[1].clears_blocker
+    # At Conditional the same rule has no claim to first place.
+    answers = everything(q, 3, ["sales"])
+    answers["sales"]["meas-kpi"] = 1
+    card = score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"]))
+    assert card.verdict != "No-go"
+    assert [a.rule for a in build_action_plan(q, card).actions] == ["minor", "pause"]
+
+
+def test_after_puts_the_prerequisite_first_whatever_the_priority() -> None:
+    q = _tied(**{"automate": {"impact": "high"}, "strategy": {"impact": "low"}})
+    q = q.model_copy(update={"rules": [q.rules[0].model_copy(update={"after": ["strategy"]}), q.rules[1]]})
+    answers = everything(q, 1, ["sales"])
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers}, ["sales"])))
+    assert plan.actions[0].priority < plan.actions[1].priority
+    assert [a.rule for a in plan.actions] == ["strategy", "automate"]
+
+
+def test_settling_disagreements_grows_with_their_number_and_importance() -> None:
+    q = Q.model_copy(update={"rules": [Q.rules[3]]})  # settle-disagreement
+
+    def priority(questions: list[str], importance: int) -> float:
+        one = everything(q, 4, ["leads", "sales"])
+        two = everything(q, 4, ["leads", "sales"])
+        for qid in questions:
+            two["sales"][qid] = 2
+        card = score(q, assessment(q, {"Ana": one, "Ben": two}, ["leads", "sales"],
+                                   {"leads": 5, "sales": importance}))
+        (action,) = build_action_plan(q, card).actions
+        return action.priority
+
+    one, two, three = (priority(["own-owner"], 5), priority(["own-owner", "meas-kpi"], 5),
+                       priority(["own-owner", "meas-kpi", "own-mandate"], 5))
+    assert one < two < three
+    assert priority(["own-owner"], 2) < one
+    # one disagreement two levels apart on an importance-5 process: share 0.5 x medium 2/3
+    assert one == pytest.approx(100 * 0.5 * (2 / 3), abs=0.05)
+
+
+def test_owner_is_a_role_that_exists_or_is_to_be_named() -> None:
+    people = [RespondentSummary("Maria Jensen", "Head of Sales", "Sales", 1, 1, 0),
+              RespondentSummary("Tom Becker", "Marketing Manager", "Marketing", 1, 1, 0)]
+    assert owner_for("Head of sales", people) == "Head of sales (Maria Jensen)"
+    assert owner_for("Head of marketing", people) == "Head of marketing (suggested: Tom Becker, Marketing Manager)"
+    assert owner_for("Executive sponsor", people) == "Executive sponsor (to be named)"
+    assert owner_for("Head of sales with finance", people) == "Head of sales (Maria Jensen) with finance"
+
+
+def test_ranking_is_grouped_by_horizon_and_ignores_respondent_order() -> None:
+    ana = everything(Q, 0, ["leads", "sales"])
+    ben = everything(Q, 2, ["leads", "sales"])
+    plan = plan_for({"Ana": ana, "Ben": ben})
+    again = plan_for({"Ben": ben, "Ana": ana})
+    assert [(a.rule, a.processes, a.priority) for a in again.actions] == [
+        (a.rule, a.processes, a.priority) for a in plan.actions]
     groups = plan.by_horizon()
     assert list(groups) == list(HORIZONS)
     assert sum(len(v) for v in groups.values()) == len(plan.actions)
     assert all(a.horizon == h for h, acts in groups.items() for a in acts)
-
-
-def test_equal_priority_breaks_ties_on_effort_then_horizon() -> None:
-    from crmcheck.plan import _rank
-
-    answers = everything(Q, 0, ["leads", "sales"])
-    plan = plan_for({"Ana": answers})
-    keys = [_rank(a) for a in plan.actions]
-    assert keys == sorted(keys)

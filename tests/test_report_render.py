@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from crmcheck.assess import load_answers_file
 from crmcheck.brand import DEFAULT_BRAND, load_brand
@@ -132,7 +133,34 @@ def test_summary_states_verdict_blockers_risks_and_actions(html: str) -> None:
     assert "Acme Ltd is not ready to roll out CRM yet: readiness index 31.4 of 100 (Not ready)." in text
     assert "Blocker · Dealer onboarding : Is there a named owner?" in text
     assert "No data integration HIGH".lower() in text.lower()
-    assert "1 Grade leads" in text and "2 Name an accountable owner" in text
+    assert "1 Name an accountable owner" in text and "2 Grade leads" in text
+    assert "1 answer from one respondent" in text
+
+
+def test_every_format_presents_the_same_findings(html: str) -> None:
+    from click.testing import CliRunner
+
+    from crmcheck.cli import cli
+
+    result = CliRunner().invoke(cli, ["score", "-q", str(DATA / "mini.yaml"), str(DATA / "mini-answers.yaml"),
+                                      "--json"])
+    data = json.loads(result.output)
+    titles = {r["key"]: r["title"] for r in data["findings"]["risks"]}
+    top = [titles[k] for k in data["findings"]["top_risks"]]
+    ctx = mini_context()
+    md = render_markdown(ctx)
+    report = json.loads(render_json(ctx))
+    assert [r["title"] for r in report["summary"]["top_risks"]] == top
+    risks_md = md.split("### The three biggest risks", 1)[1].split("###", 1)[0]
+    assert re.findall(r"^\d\. \*\*(.+?)\*\*", risks_md, flags=re.M) == top
+    assert re.findall(r'<div class="title user">([^<]+?) <span class="pill', html) == top
+    # The verdict's reasons: the same sentences in the JSON, the Markdown and the PDF's HTML
+    # (where blockers are shown as boxes of their own).
+    assert report["summary"]["verdict_reasons"] == data["verdict_reasons"]
+    for reason in data["verdict_reasons"]:
+        assert f"- {md_escape(reason)}" in md
+        if not reason.startswith("Blocker:"):
+            assert f"<li>{escape(reason)}</li>" in html
 
 
 def test_heat_map_cells_are_coloured_by_score(html: str) -> None:
@@ -142,8 +170,8 @@ def test_heat_map_cells_are_coloured_by_score(html: str) -> None:
 def test_context_facts_match_the_scorecard() -> None:
     ctx = mini_context()
     assert (ctx.summary.index, ctx.summary.verdict, ctx.summary.band) == (31.4, "No-go", "Not ready")
-    assert [s.title for s in ctx.summary.top_risks] == ["No data integration", "No CRM strategy"]
-    assert [a.title for a in ctx.summary.first_actions][:2] == ["Grade leads", "Name an accountable owner"]
+    assert [s.title for s in ctx.summary.top_risks] == ["No data integration", "Lead management", "Dealer onboarding"]
+    assert [a.title for a in ctx.summary.first_actions][:2] == ["Name an accountable owner", "Grade leads"]
     sales = next(p for p in ctx.processes if p.id == "sales")
     mandate = next(q for q in sales.questions if q.id == "own-mandate")
     assert mandate.status == "na" and mandate.notes[0].reason == "no mandate needed"

@@ -37,7 +37,7 @@ def score(ctx: click.Context, answers: Path, questionnaire_file: Path | None, as
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(card, plan), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(scorecard_data(card, plan, q), indent=2, ensure_ascii=False))
     else:
         from crmcheck.console import make_console, scorecard_renderable
 

@@ -81,7 +81,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(card, plan), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(scorecard_data(card, plan, stored.questionnaire), indent=2, ensure_ascii=False))
         return
     from crmcheck.console import make_console, scorecard_renderable
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcheck.answers import Answer, Assessment
+from crmcheck.findings import find
 from crmcheck.history import (
     ActionRef,
     AnswerChange,
@@ -136,6 +137,7 @@ class ActionView:
     rationale: str
     steps: list[str]
     because: list[str]
+    thin: bool = False  # the answers behind it come from one respondent
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,22 @@ class SinView:
     questions: list[QuestionView]
     actions: list[ActionView]
     change: float | None = None  # of the score, since the previous assessment
+
+
+@dataclass(frozen=True)
+class RiskView:
+    """One of the biggest risks: a sin or a process, with its size and what it rests on."""
+
+    key: str
+    kind: str  # sin | process
+    title: str
+    description: str
+    level: str | None
+    size: float
+    severity: float
+    evidence: str  # in words
+    thin: bool
+    blocked: bool
 
 
 @dataclass(frozen=True)
@@ -431,7 +449,7 @@ class Summary:
     verdict_reasons: list[str]
     headline: str
     blockers: list[BlockerView]
-    top_risks: list[SinView]
+    top_risks: list[RiskView]
     first_actions: list[ActionView]
     completeness: float
     sections: dict[str, float | None]
@@ -458,6 +476,7 @@ class ReportContext:
     roadmap: list[HorizonView]
     disagreements: list[DisagreementView]
     evidence_gaps: list[GapView]
+    not_covered: list[GapView]
     respondents: list[RespondentView]
     history: list[HistoryEntry]
     methodology: Methodology
@@ -581,13 +600,14 @@ class _Builder:
             horizon_title=HORIZON_TITLES[act.horizon],
             impact=act.recommendation.impact,
             effort=act.recommendation.effort,
-            owner=act.recommendation.owner,
+            owner=act.owner,
             processes=[self.titles.get(p, p) for p in act.processes],
             process_ids=list(act.processes),
             sins=sorted(_sins_in(self.q.rules, act.rule)),
             rationale=act.recommendation.rationale,
             steps=list(act.recommendation.steps),
             because=[t.text for t in act.triggers],
+            thin=act.thin,
         )
 
     def blocker_views(self, process: str | None = None) -> list[BlockerView]:
@@ -618,6 +638,7 @@ def build_context(
     brand = brand or DEFAULT_BRAND
     card = card or score(q, assessment)
     plan = plan or build_action_plan(q, card)
+    found = find(q, card)
     b = _Builder(q, assessment, card, plan)
     current = Snapshot(q, assessment, card, plan)
     snaps = sorted([snapshot(hq, ha) for hq, ha in history] + [current],
@@ -673,20 +694,17 @@ def build_context(
             actions=[v for v in b.actions if sin.id in v.sins],
         ))
 
-    order = [r.name for r in sorted(q.scoring.risk_levels, key=lambda r: r.from_)]
-    ranked = sorted((s for s in sins if s.risk is not None),
-                    key=lambda s: (-(order.index(s.level) if s.level in order else -1), -(s.risk or 0), s.number))
-    # Widest first, then the more important process: a report shows the first few dozen.
-    importance = {ps.id: ps.importance for ps in card.processes}
-    split = sorted(card.disagreements,
-                   key=lambda r: (-(r.spread or 0), -importance.get(r.process, q.scoring.programme_importance)))
+    descriptions = {sin.id: sin.description for sin in q.sins} | {p.id: p.description for p in processes}
+    ranked = [RiskView(r.key, r.kind, r.title, descriptions.get(r.id, ""), r.level, r.size, r.severity,
+                       r.evidence.words(), r.thin, bool(r.blockers)) for r in found.top_risks]
     disagreements = [
         DisagreementView(b.where(r.process), r.question, _text(q, r.question), r.spread or 0,
                          None if r.value is None else round(r.value, 2),
                          [a for a in b.question(r).answers if a.kind != "none"])
-        for r in split
+        for r in found.disagreements
     ]
-    gaps = [GapView(b.where(r.process), r.question, _text(q, r.question)) for r in card.evidence_gaps]
+    gaps = [GapView(b.where(g.process), g.question, _text(q, g.question)) for g in found.evidence_gaps]
+    uncovered = [GapView(b.where(g.process), g.question, _text(q, g.question)) for g in found.not_covered]
     band = next((x for x in q.scoring.bands if x.name == card.band), None)
     blockers = b.blocker_views()
     moved = None if previous is None else since_last(compare(previous, current), b)
@@ -695,7 +713,7 @@ def build_context(
         band=card.band,
         band_description=band.description if band else None,
         verdict=card.verdict,
-        verdict_reasons=list(card.verdict_reasons),
+        verdict_reasons=list(found.verdict_reasons),
         headline=_headline(card, len(blockers)),
         blockers=blockers,
         top_risks=ranked[:3],
@@ -747,6 +765,7 @@ def build_context(
         roadmap=groups,
         disagreements=disagreements,
         evidence_gaps=gaps,
+        not_covered=uncovered,
         respondents=respondents,
         history=history_entries,
         methodology=methodology(q),

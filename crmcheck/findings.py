@@ -1,0 +1,306 @@
+"""Scorecard -> findings: the judgement a consultant defends in front of a board. Pure, no I/O.
+
+A scorecard says how each process and sin scored; findings say what that means: which risks are
+biggest, what blocks the verdict (including critical questions nobody answered), what nobody in
+the room could answer, what nobody was asked, and why the verdict is what it is. Every finding
+carries the evidence it rests on, so a report can say when one rests on a single answer.
+
+Severity of a risk (0-100), the rule the ranking uses (README, Methodology):
+
+    severity = size x weight x evidence
+
+- **size** is the shortfall on what respondents actually gave levels for: 100 minus the score
+  with "don't know" answers left out. What nobody could answer is an evidence gap, a finding of
+  its own; it never drives a risk's size. An area holding a blocker has at least the size of
+  its cap (No-go 100, Conditional 90): a blocker is a risk in its own right.
+- **weight** is a process's importance / 5; for a sin, ``scoring.programme_importance`` / 5
+  times the sin's weight relative to the mean sin weight. A programme risk touches every
+  process, so at the default (importance 4) a sin weighs like an important process.
+- **evidence** is 0.7 when the area rests on one respondent per question, rising linearly to
+  1.0 at two or more: at equal size, what the room confirms ranks above one person's word.
+
+Ties break on weight, then size, then title: never on questionnaire order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.scoring import Blocker, QuestionResult, Scorecard
+
+RiskKind = Literal["sin", "process"]
+THIN_RESPONDENTS = 1.5  # mean respondents per scored question at or below which evidence is thin
+CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a score or finding rests on: answers given, by how many people, and what is missing."""
+
+    answers: int  # level answers behind it
+    respondents: int  # distinct respondents who gave those levels
+    questions: int  # question instances with at least one level
+    dont_know: int  # question instances nobody could answer
+    not_covered: int  # question instances nobody answered at all
+    support: float  # mean respondents with a level per scored question (0 when none)
+
+    @property
+    def thin(self) -> bool:
+        """Return whether this rests on one respondent's word (or on nothing)."""
+        return self.respondents <= 1 or self.support <= THIN_RESPONDENTS
+
+    @property
+    def factor(self) -> float:
+        """Return the evidence factor of the severity: 0.7 at one respondent, 1.0 at two or more."""
+        return 0.7 + 0.3 * max(0.0, min(1.0, self.support - 1.0))
+
+    def words(self) -> str:
+        """Return the evidence in a few words, for a report line."""
+        if not self.questions:
+            return "no answer gives a level"
+        who = "one respondent" if self.respondents == 1 else f"{self.respondents} respondents"
+        out = f"{self.answers} answer{'s' if self.answers != 1 else ''} from {who}"
+        if self.thin and self.respondents > 1:
+            out += ", mostly one per question"
+        if self.dont_know:
+            out += f"; {self.dont_know} question{'s' if self.dont_know != 1 else ''} nobody could answer"
+        return out
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A sin or a process ranked by severity, with what it rests on."""
+
+    key: str  # "sin:<id>" or "process:<id>"
+    kind: RiskKind
+    id: str
+    title: str
+    size: float  # 0-100 shortfall on known evidence (at least the cap size with a blocker)
+    weight: float  # 0-1.x
+    severity: float
+    level: str | None  # the risk level of ``size``
+    evidence: Evidence
+    blockers: tuple[Blocker, ...] = ()
+
+    @property
+    def thin(self) -> bool:
+        """Return whether the risk rests on one respondent's word."""
+        return self.evidence.thin
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A question instance nobody could answer (evidence gap) or nobody answered (not covered)."""
+
+    process: str  # process id or 'programme'
+    question: str
+    group: str  # criterion or sin id
+    critical: bool
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What was covered of what: question instances asked, answered, unanswerable, not covered."""
+
+    asked: int
+    answered: int  # with a level, don't know or N/A
+    levels: int  # with at least one level
+    dont_know: int
+    not_covered: int
+
+    @property
+    def share(self) -> float:
+        """Return the share of asked question instances with any answer."""
+        return self.answered / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The assessment's judgement, ready for every output format to present."""
+
+    risks: list[Risk]  # every sin and process with a size above zero, most severe first
+    blockers: list[Blocker]  # answered below the threshold
+    open_blockers: list[Gap]  # critical questions nobody answered or could answer
+    evidence_gaps: list[Gap]
+    not_covered: list[Gap]
+    disagreements: list[QuestionResult]  # widest first, then the more important area
+    coverage: Coverage
+    coverage_by_area: dict[str, Coverage]  # process id or sin id
+    verdict: str
+    verdict_reasons: list[str]
+    thin_areas: list[str] = field(default_factory=list)  # risk keys resting on one respondent
+
+    @property
+    def top_risks(self) -> list[Risk]:
+        """Return the three biggest risks."""
+        return self.risks[:3]
+
+
+def _evidence(results: Iterable[QuestionResult]) -> Evidence:
+    answers = questions = dk = uncovered = 0
+    people: set[str] = set()
+    for r in results:
+        if r.status == "scored":
+            givers = [n for n, a in r.answers.items() if a.kind == "level"]
+            answers += len(givers)
+            people.update(givers)
+            questions += 1
+        elif r.status == "dont_know":
+            dk += 1
+        elif r.status == "unanswered":
+            uncovered += 1
+    support = answers / questions if questions else 0.0
+    return Evidence(answers, len(people), questions, dk, uncovered, support)
+
+
+def _known_score(results: Iterable[QuestionResult]) -> float | None:
+    """Return the weighted mean score (0-100) of the answers that give a level."""
+    num = den = 0.0
+    for r in results:
+        if r.status == "scored" and r.score is not None:
+            num += r.score * r.weight
+            den += r.weight
+    return num / den * 100 if den else None
+
+
+def _level(q: Questionnaire, size: float) -> str:
+    from crmcheck.scoring import band_for
+
+    return band_for(q.scoring.risk_levels, round(size, 1))
+
+
+def _coverage(results: Iterable[QuestionResult]) -> Coverage:
+    rs = [r for r in results if r.status != "hidden"]
+    return Coverage(
+        asked=len(rs),
+        answered=sum(1 for r in rs if r.status != "unanswered"),
+        levels=sum(1 for r in rs if r.status == "scored"),
+        dont_know=sum(1 for r in rs if r.status == "dont_know"),
+        not_covered=sum(1 for r in rs if r.status == "unanswered"),
+    )
+
+
+def find(q: Questionnaire, card: Scorecard) -> Findings:
+    """Return the findings of a scored assessment."""
+    visible = [r for r in card.questions if r.status != "hidden"]
+    by_area: dict[str, list[QuestionResult]] = {}
+    for r in visible:
+        by_area.setdefault(r.group if r.process == PROGRAMME else r.process, []).append(r)
+
+    blockers_in: dict[str, list[Blocker]] = {}
+    for b in card.blockers:
+        area = _sin_of(q, b.question) if b.process == PROGRAMME else b.process
+        blockers_in.setdefault(area, []).append(b)
+
+    risks: list[Risk] = []
+    pi = q.scoring.programme_importance / 5
+    mean_sin_weight = sum(s.weight for s in q.sins) / len(q.sins)
+    for sin, ss in zip(q.sins, card.sins, strict=True):
+        rs = by_area.get(sin.id, [])
+        risks.append(_risk(q, "sin", sin.id, ss.title, rs, pi * sin.weight / mean_sin_weight,
+                           blockers_in.get(sin.id, [])))
+    for ps in card.processes:
+        rs = by_area.get(ps.id, [])
+        risks.append(_risk(q, "process", ps.id, ps.title, rs, ps.importance / 5, blockers_in.get(ps.id, [])))
+    risks = [r for r in risks if r.size > 0]
+    risks.sort(key=lambda r: (-round(r.severity, 1), -r.weight, -r.size, r.title.casefold()))
+
+    def gap(r: QuestionResult) -> Gap:
+        item = q.question(r.question)
+        return Gap(r.process, r.question, r.group, item is not None and item.question.critical is not None)
+
+    gaps = [gap(r) for r in visible if r.status == "dont_know"]
+    uncovered = [gap(r) for r in visible if r.status == "unanswered"]
+    open_blockers = [g for g in gaps + uncovered if g.critical]
+    open_blockers.sort(key=lambda g: (g.process != PROGRAMME, g.process, g.question))
+    importance = {ps.id: ps.importance for ps in card.processes}
+    disagreements = sorted(
+        card.disagreements,
+        key=lambda r: (-(r.spread or 0), -importance.get(r.process, q.scoring.programme_importance)))
+    coverage = _coverage(visible)
+    reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers,
+                               coverage, risks)
+    return Findings(
+        risks=risks,
+        blockers=list(card.blockers),
+        open_blockers=open_blockers,
+        evidence_gaps=gaps,
+        not_covered=uncovered,
+        disagreements=disagreements,
+        coverage=coverage,
+        coverage_by_area={k: _coverage(v) for k, v in by_area.items()},
+        verdict=card.verdict,
+        verdict_reasons=reasons,
+        thin_areas=[r.key for r in risks if r.thin],
+    )
+
+
+def _sin_of(q: Questionnaire, qid: str) -> str:
+    item = q.question(qid)
+    return item.group if item is not None else PROGRAMME
+
+
+def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[QuestionResult], weight: float,
+          blockers: list[Blocker]) -> Risk:
+    ev = _evidence(rs)
+    known = _known_score(rs)
+    size = 0.0 if known is None else 100 - known
+    for b in blockers:
+        size = max(size, CAP_SIZE[b.caps])
+    severity = size * weight * (ev.factor if ev.questions else 0.7)
+    return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), weight, round(severity, 1),
+                _level(q, size), ev, tuple(blockers))
+
+
+def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker], open_blockers: list[Gap],
+                     coverage: Coverage, risks: list[Risk]) -> list[str]:
+    """Return the verdict's reasons as full sentences, the same in every output format."""
+    out = [card.verdict_reasons[0][:1].upper() + card.verdict_reasons[0][1:] + "."]
+    for b in blockers:
+        where = "the programme" if b.process == PROGRAMME else _title(card, b.process)
+        out.append(f"Blocker: “{_text(q, b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
+                   f"it caps the verdict at {b.caps}.")
+    for g in open_blockers:
+        where = "the programme" if g.process == PROGRAMME else _title(card, g.process)
+        res = card.result(g.process, g.question)
+        state = "nobody could answer it" if res is not None and res.status == "dont_know" else "nobody answered it"
+        out.append(f"Open blocker: “{_text(q, g.question)}” ({where}) is critical and {state}; "
+                   "the verdict cannot be Go until it is answered.")
+    if coverage.asked and coverage.share < 1:
+        out.append(f"{coverage.answered} of {coverage.asked} questions were answered "
+                   f"({coverage.share:.0%}); {coverage.not_covered} nobody was asked or answered.")
+    if card.disagreements:
+        n = len(card.disagreements)
+        out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n} "
+                   f"question{'s' if n != 1 else ''}: the processes concerned are seen differently "
+                   "across departments.")
+    if coverage.dont_know:
+        one = coverage.dont_know == 1
+        counted = ("counts" if one else "count") if q.scoring.dont_know == "lowest" else ("is" if one else "are")
+        how = "at the lowest level in the index" if q.scoring.dont_know == "lowest" else "left out of the index"
+        out.append(f"Nobody could answer {coverage.dont_know} question{'' if one else 's'}; "
+                   f"{'it' if one else 'they'} {counted} {how} until someone can vouch for "
+                   f"{'it' if one else 'them'}, but drive{'s' if one else ''} no risk.")
+    thin = [r for r in risks[:3] if r.thin]
+    if thin:
+        out.append(f"{_join([r.title for r in thin])} "
+                   f"{'rests' if len(thin) == 1 else 'rest'} on one respondent's word; confirm before acting.")
+    return out
+
+
+def _title(card: Scorecard, pid: str) -> str:
+    ps = card.process(pid)
+    return ps.title if ps else pid
+
+
+def _text(q: Questionnaire, qid: str) -> str:
+    item = q.question(qid)
+    return item.question.text if item else qid
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+

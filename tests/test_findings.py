@@ -1,0 +1,114 @@
+"""Findings: which risks are biggest, what blocks, what nobody could answer or was asked."""
+
+from __future__ import annotations
+
+import pytest
+from builders import assessment, everything, mini
+
+from crmcheck.findings import find
+from crmcheck.questionnaire import PROGRAMME
+from crmcheck.scoring import score
+
+Q = mini()
+
+
+def findings_for(respondents, processes=None, importance=None):  # type: ignore[no-untyped-def]
+    card = score(Q, assessment(Q, respondents, processes or ["leads", "sales"], importance))
+    return card, find(Q, card)
+
+
+def test_a_weak_important_process_can_be_the_biggest_risk() -> None:
+    ana = everything(Q, 3, ["leads", "sales"])
+    ana["sales"] = {qid: 0 for qid in ana["sales"]} | {"own-owner": 1}
+    _, f = findings_for({"Ana": ana, "Ben": ana}, importance={"sales": 5, "leads": 2})
+    assert f.top_risks[0].key == "process:sales"
+    assert f.top_risks[0].kind == "process"
+
+
+def test_severity_is_size_times_weight_times_evidence() -> None:
+    ana = everything(Q, 2, ["sales"])
+    _, f = findings_for({"Ana": ana, "Ben": ana}, ["sales"], {"sales": 5})
+    sales = next(r for r in f.risks if r.key == "process:sales")
+    assert (sales.size, sales.weight, sales.severity) == (50.0, 1.0, 50.0)
+    _, alone = findings_for({"Ana": ana}, ["sales"], {"sales": 5})
+    sales = next(r for r in alone.risks if r.key == "process:sales")
+    assert sales.severity == pytest.approx(35.0)
+    assert sales.thin and "process:sales" in alone.thin_areas
+
+
+def test_at_equal_size_what_the_room_confirms_ranks_above_one_answer() -> None:
+    # strategy: both say 1; data: only Ana answers, 1. Same size (75), data weighs more (2 vs 1)
+    # in the questionnaire, but one person's word: 0.7 of its severity.
+    ana = everything(Q, 4, ["sales"])
+    ben = everything(Q, 4, ["sales"])
+    ana[PROGRAMME] = {"strat-agreed": 1, "data-single-view": 1}
+    ben[PROGRAMME] = {"strat-agreed": 1}
+    _, f = findings_for({"Ana": ana, "Ben": ben}, ["sales"])
+    sins = [r for r in f.risks if r.kind == "sin"]
+    strat = next(r for r in sins if r.id == "strategy")
+    data = next(r for r in sins if r.id == "data")
+    assert strat.size == data.size == 75.0
+    assert data.thin and not strat.thin
+    assert data.severity < strat.severity * (data.weight / strat.weight)
+
+
+def test_equal_severity_breaks_on_weight_not_size_or_questionnaire_order() -> None:
+    # sales (importance 4: weight 0.8) all at level 2: size 50, severity 40. The data sin
+    # (weight 2 of a mean 1.5, x programme importance 4/5: 1.067) at 2 and 3: size 37.5,
+    # severity 40. Equal severity: the heavier one ranks first, although it is smaller and
+    # comes later in the questionnaire.
+    ana = everything(Q, 2, ["sales"])
+    ben = everything(Q, 2, ["sales"])
+    ana[PROGRAMME] = {"strat-agreed": 4, "data-single-view": 2}
+    ben[PROGRAMME] = {"strat-agreed": 4, "data-single-view": 3}
+    _, f = findings_for({"Ana": ana, "Ben": ben}, ["sales"], {"sales": 4})
+    assert [(r.key, r.severity) for r in f.risks] == [("sin:data", 40.0), ("process:sales", 40.0)]
+
+
+def test_dont_know_is_an_evidence_gap_and_drives_no_risk() -> None:
+    ana = everything(Q, 4, ["sales"])
+    ana[PROGRAMME]["data-single-view"] = "dont_know"
+    card, f = findings_for({"Ana": ana, "Ben": ana}, ["sales"])
+    assert card.sin("data").risk == 100  # the index still counts it at the lowest level
+    assert all(r.id != "data" for r in f.risks)
+    assert [(g.process, g.question) for g in f.evidence_gaps] == [(PROGRAMME, "data-single-view")]
+    assert any("Nobody could answer 1 question" in s for s in f.verdict_reasons)
+
+
+def test_unanswered_critical_question_is_an_open_blocker_that_stops_go() -> None:
+    ana = everything(Q, 4, ["sales"])
+    del ana["sales"]["own-owner"]  # critical, and nobody answered it
+    card, f = findings_for({"Ana": ana}, ["sales"])
+    assert card.index >= 70 and card.verdict == "Conditional"
+    assert [(g.process, g.question) for g in f.open_blockers] == [("sales", "own-owner")]
+    assert any(s.startswith("Open blocker:") and "cannot be Go until it is answered" in s
+               for s in f.verdict_reasons)
+    assert [(g.process, g.question) for g in f.not_covered] == [("sales", "own-owner")]
+
+
+def test_dont_know_on_a_critical_question_is_an_open_blocker_not_a_no_go() -> None:
+    ana = everything(Q, 4, ["sales"])
+    ana["sales"]["own-owner"] = "dont_know"
+    card, f = findings_for({"Ana": ana}, ["sales"])
+    assert card.blockers == []
+    assert card.verdict == "Conditional"
+    assert [o.status for o in card.open_blockers] == ["dont_know"]
+    assert "nobody could answer it" in " ".join(f.verdict_reasons)
+
+
+def test_a_blocker_makes_its_area_a_risk_of_at_least_its_cap() -> None:
+    ana = everything(Q, 4, ["leads", "sales"])
+    ana["sales"]["own-owner"] = 0  # caps No-go in mini
+    _, f = findings_for({"Ana": ana, "Ben": ana}, importance={"sales": 5, "leads": 3})
+    top = f.top_risks[0]
+    assert top.key == "process:sales" and top.size == 100.0 and top.blockers
+
+
+def test_coverage_says_what_was_covered_of_what() -> None:
+    ana = everything(Q, 4, ["sales"])
+    del ana[PROGRAMME]["strat-agreed"]
+    card, f = findings_for({"Ana": ana}, ["sales"])
+    asked = sum(1 for r in card.questions if r.status != "hidden")
+    assert (f.coverage.asked, f.coverage.answered, f.coverage.not_covered) == (asked, asked - 1, 1)
+    assert f.coverage_by_area["strategy"].not_covered == 1
+    assert any(f"{asked - 1} of {asked} questions were answered" in s for s in f.verdict_reasons)
