@@ -139,7 +139,8 @@ def scorecard_renderable(
         risks.add_column("Shortfall", justify="right")
         risks.add_column("Evidence")
         for n, risk in enumerate(found.top_risks, start=1):
-            what = f"{'Sin' if risk.kind == 'sin' else 'Process'}: {risk.title}" + (" (blocker)" if risk.blockers else "")
+            kind = "Sin" if risk.kind == "sin" else "Process"
+            what = f"{kind}: {risk.title}" + (" (blocker)" if risk.blockers else "")
             level = Text(risk.level or "", style=RISK_STYLE.get(risk.level or "", "dim"))
             risks.add_row(str(n), Text(what), level, f"{risk.size:.0f}", risk.evidence.words())
         parts.append(risks)
