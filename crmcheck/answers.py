@@ -58,6 +58,10 @@ class AnswerEntry(_Model):
     answer: Literal["dont_know", "na"] | None = None
     reason: Text | None = None
     note: Text | None = None
+    basis: Literal["said", "seen", "measured"] | None = Field(
+        None, description="What the level rests on: the respondent's word, something shown, or a figure.")
+    or_level: int | None = Field(
+        None, alias="or", ge=0, description="The neighbouring level the interviewer hesitated towards.")
     at: dt.datetime | None = None
 
     @model_validator(mode="after")
@@ -66,6 +70,11 @@ class AnswerEntry(_Model):
             raise ValueError("give either 'level' or 'answer' (dont_know or na), not both or neither")
         if self.reason is not None and self.answer != NA:
             raise ValueError("'reason' goes with 'answer: na'")
+        if self.level is None and (self.basis is not None or self.or_level is not None):
+            raise ValueError("'basis' and 'or' go with a 'level'")
+        if self.level is not None and self.or_level is not None and abs(self.or_level - self.level) != 1:
+            raise ValueError(f"'or' names the neighbouring level the answer might also be "
+                             f"({self.level - 1} or {self.level + 1}), got {self.or_level}")
         return self
 
 
@@ -132,6 +141,13 @@ class Answer:
     reason: str | None = None
     note: str | None = None
     at: dt.datetime | None = None
+    basis: Literal["said", "seen", "measured"] | None = None  # None: not recorded (read as said)
+    alt: int | None = None  # the neighbouring level the interviewer hesitated towards
+
+    @property
+    def evidenced(self) -> bool:
+        """Return whether the level rests on something shown or measured, not only on the word."""
+        return self.basis in ("seen", "measured")
 
 
 @dataclass(frozen=True)
@@ -275,6 +291,10 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
                     bad(aloc, f"expected a level of scale '{qu.scale}' "
                         f"({', '.join(str(lv.value) for lv in scale.levels)}), dont_know or na, got {ans.level}")
                     continue
+                if ans.alt is not None and ans.alt not in {lv.value for lv in scale.levels}:
+                    bad((*aloc, "or"), f"expected a level of scale '{qu.scale}' "
+                        f"({', '.join(str(lv.value) for lv in scale.levels)}), got {ans.alt}")
+                    continue
                 if ans.kind == NA and not qu.allow_na:
                     bad(aloc, f"question '{qid}' does not allow 'na'; give a level or dont_know")
                     continue
@@ -303,7 +323,7 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
 
 def _to_answer(raw: AnswerEntry) -> Answer:
     if raw.level is not None:
-        return Answer(level=raw.level, note=raw.note, at=raw.at)
+        return Answer(level=raw.level, note=raw.note, at=raw.at, basis=raw.basis, alt=raw.or_level)
     assert raw.answer is not None
     return Answer(kind=raw.answer, reason=raw.reason, note=raw.note, at=raw.at)
 
@@ -343,9 +363,13 @@ def to_data(a: Assessment) -> dict[str, Any]:
 
 
 def _answer_data(ans: Answer) -> Any:
-    if ans.note is None and ans.reason is None and ans.at is None:
+    if ans.note is None and ans.reason is None and ans.at is None and ans.basis is None and ans.alt is None:
         return ans.level if ans.kind == "level" else ans.kind
     out: dict[str, Any] = {"level": ans.level} if ans.kind == "level" else {"answer": ans.kind}
+    if ans.alt is not None:
+        out["or"] = ans.alt
+    if ans.basis is not None:
+        out["basis"] = ans.basis
     if ans.reason is not None:
         out["reason"] = ans.reason
     if ans.note is not None:

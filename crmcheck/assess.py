@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from crmcheck.answers import Assessment, load_answers, read_questionnaire_ref
 from crmcheck.errors import AnswersError
+from crmcheck.findings import Findings, find
 from crmcheck.plan import ActionPlan, build_action_plan
 from crmcheck.questionnaire import Questionnaire, find_questionnaire, load_questionnaire
 from crmcheck.scoring import Scorecard, score
@@ -23,10 +25,23 @@ def load_answers_file(answers: Path, questionnaire: Path | None = None) -> tuple
     return q, load_answers(answers, q)
 
 
-def score_answers_file(
-    answers: Path, questionnaire: Path | None = None
-) -> tuple[Questionnaire, Scorecard, ActionPlan]:
-    """Load, score and plan an answers file."""
-    q, assessment = load_answers_file(answers, questionnaire)
+@dataclass(frozen=True)
+class Judged:
+    """An assessment with everything worked out from it: scorecard, findings, action plan."""
+
+    questionnaire: Questionnaire
+    assessment: Assessment
+    card: Scorecard
+    findings: Findings
+    plan: ActionPlan
+
+
+def judge(q: Questionnaire, assessment: Assessment) -> Judged:
+    """Score an assessment, find what it means and plan what to do."""
     card = score(q, assessment)
-    return q, card, build_action_plan(q, card)
+    return Judged(q, assessment, card, find(q, card, assessment), build_action_plan(q, card))
+
+
+def score_answers_file(answers: Path, questionnaire: Path | None = None) -> Judged:
+    """Load an answers file and judge it."""
+    return judge(*load_answers_file(answers, questionnaire))

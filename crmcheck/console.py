@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmcheck.findings import Findings, find
+from crmcheck.findings import Findings
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Scorecard
@@ -73,8 +73,8 @@ def _target(goal: float | None, value: float | None) -> Text:
 
 
 def scorecard_renderable(
-    q: Questionnaire, card: Scorecard, plan: ActionPlan, *, actions: int = 5, console_width: int | None = None,
-    findings: Findings | None = None,
+    q: Questionnaire, card: Scorecard, plan: ActionPlan, findings: Findings, *, actions: int = 5,
+    console_width: int | None = None,
 ) -> Group:
     """Build the rich scorecard: headline, processes × criteria, sins, findings, first actions."""
     parts: list[Any] = []
@@ -87,8 +87,13 @@ def scorecard_renderable(
     if "index" in card.targets:
         goal = card.targets["index"]
         head.append(f"  target {goal:g}" + (" ✓" if card.index >= goal else ""), style="dim")
+    if findings.uncertainty is not None:
+        u = findings.uncertainty
+        head.append(f"  range {u.low.index:.1f}–{u.high.index:.1f}", style="dim")
     head.append("   Verdict ")
     head.append(card.verdict, style=VERDICT_STYLE[card.verdict])
+    if findings.uncertainty is not None and not findings.uncertainty.holds:
+        head.append(f" ({findings.uncertainty.low.verdict} or {findings.uncertainty.high.verdict})")
     head.append(f"   Completeness {card.completeness:.0%}")
     parts.append(Panel(head, expand=False))
 
@@ -126,7 +131,7 @@ def scorecard_renderable(
         sins.add_row(str(n), s.title, _cell(s.score), level, *extra)
     parts.append(sins)
 
-    found = findings if findings is not None else find(q, card)
+    found = findings
     why = Text("Why this verdict\n", style="bold")
     for reason in found.verdict_reasons:
         why.append(f"  • {reason}\n")

@@ -24,12 +24,14 @@ Ties break on weight, then size, then title: never on questionnaire order.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from crmcheck.answers import Assessment
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
-from crmcheck.scoring import Blocker, QuestionResult, Scorecard
+from crmcheck.scoring import Blocker, QuestionResult, Scorecard, score
 
 RiskKind = Literal["sin", "process"]
 THIN_RESPONDENTS = 1.5  # mean respondents per scored question at or below which evidence is thin
@@ -118,6 +120,41 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Hesitation:
+    """An answer the interviewer recorded as between two neighbouring levels."""
+
+    respondent: str
+    process: str  # process id or 'programme'
+    question: str
+    level: int
+    alt: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The index, band and verdict with every hesitation read one way."""
+
+    index: float
+    band: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How far the result moves when every answer recorded between two levels goes either way."""
+
+    low: Reading  # every hesitation read at the lower level
+    high: Reading
+    hesitations: list[Hesitation]
+    ranges: dict[str, tuple[float, float]]  # risk key -> (lowest, highest) score, where they differ
+
+    @property
+    def holds(self) -> bool:
+        """Return whether the verdict is the same in every reading."""
+        return self.low.verdict == self.high.verdict
+
+
+@dataclass(frozen=True)
 class Findings:
     """The assessment's judgement, ready for every output format to present."""
 
@@ -132,6 +169,8 @@ class Findings:
     verdict: str
     verdict_reasons: list[str]
     thin_areas: list[str] = field(default_factory=list)  # risk keys resting on one respondent
+    contradictions: list[QuestionResult] = field(default_factory=list)  # seen or measured against said
+    uncertainty: Uncertainty | None = None  # None when no answer was recorded between two levels
 
     @property
     def top_risks(self) -> list[Risk]:
@@ -183,8 +222,8 @@ def _coverage(results: Iterable[QuestionResult]) -> Coverage:
     )
 
 
-def find(q: Questionnaire, card: Scorecard) -> Findings:
-    """Return the findings of a scored assessment."""
+def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None) -> Findings:
+    """Return the findings of a scored assessment; with the assessment, also how firm they are."""
     visible = [r for r in card.questions if r.status != "hidden"]
     by_area: dict[str, list[QuestionResult]] = {}
     for r in visible:
@@ -221,8 +260,10 @@ def find(q: Questionnaire, card: Scorecard) -> Findings:
         card.disagreements,
         key=lambda r: (-(r.spread or 0), -importance.get(r.process, q.scoring.programme_importance)))
     coverage = _coverage(visible)
-    reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers,
-                               coverage, risks)
+    uncertainty = None if assessment is None else _uncertainty(q, card, assessment)
+    contradictions = [r for r in disagreements if r.contradiction]
+    reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers, coverage, risks, contradictions,
+                               uncertainty)
     return Findings(
         risks=risks,
         blockers=list(card.blockers),
@@ -235,6 +276,8 @@ def find(q: Questionnaire, card: Scorecard) -> Findings:
         verdict=card.verdict,
         verdict_reasons=reasons,
         thin_areas=[r.key for r in risks if r.thin],
+        contradictions=contradictions,
+        uncertainty=uncertainty,
     )
 
 
@@ -255,10 +298,53 @@ def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[Quest
                 _level(q, size), ev, tuple(blockers))
 
 
+def _read(a: Assessment, pick: str) -> Assessment:
+    """Return the assessment with every hesitation read at its lower or higher level."""
+    people = []
+    for r in a.respondents:
+        answers = {}
+        for key, ans in r.answers.items():
+            if ans.alt is not None and ans.level is not None:
+                level = min(ans.level, ans.alt) if pick == "low" else max(ans.level, ans.alt)
+                ans = dataclasses.replace(ans, level=level, alt=None)
+            answers[key] = ans
+        people.append(dataclasses.replace(r, answers=answers))
+    return dataclasses.replace(a, respondents=people)
+
+
+def _uncertainty(q: Questionnaire, card: Scorecard, a: Assessment) -> Uncertainty | None:
+    hesitations = [Hesitation(r.name, g, qid, ans.level, ans.alt)
+                   for r in a.respondents for (g, qid), ans in r.answers.items()
+                   if ans.alt is not None and ans.level is not None]
+    if not hesitations:
+        return None
+    low, high = score(q, _read(a, "low")), score(q, _read(a, "high"))
+    ranges: dict[str, tuple[float, float]] = {}
+    for lo, hi in zip(low.sins, high.sins, strict=True):
+        if lo.score is not None and hi.score is not None and round(lo.score, 1) != round(hi.score, 1):
+            ranges[f"sin:{lo.id}"] = (round(lo.score, 1), round(hi.score, 1))
+    for plo, phi in zip(low.processes, high.processes, strict=True):
+        if plo.score is not None and phi.score is not None and round(plo.score, 1) != round(phi.score, 1):
+            ranges[f"process:{plo.id}"] = (round(plo.score, 1), round(phi.score, 1))
+    return Uncertainty(Reading(low.index, low.band, low.verdict), Reading(high.index, high.band, high.verdict),
+                       hesitations, ranges)
+
+
 def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker], open_blockers: list[Gap],
-                     coverage: Coverage, risks: list[Risk]) -> list[str]:
+                     coverage: Coverage, risks: list[Risk], contradictions: list[QuestionResult],
+                     uncertainty: Uncertainty | None) -> list[str]:
     """Return the verdict's reasons as full sentences, the same in every output format."""
     out = [card.verdict_reasons[0][:1].upper() + card.verdict_reasons[0][1:] + "."]
+    if uncertainty is not None:
+        u, n = uncertainty, len(uncertainty.hesitations)
+        answers = f"{n} answers recorded between two levels" if n != 1 else "one answer recorded between two levels"
+        span = f"index runs from {u.low.index:.1f} to {u.high.index:.1f}"
+        if u.holds:
+            out.append(f"{card.verdict} in every reading: with the {answers} read either way, "
+                       f"the {span}.")
+        else:
+            out.append(f"{u.low.verdict} or {u.high.verdict}: {answers} decide it (the {span}); "
+                       "confirm them before the verdict is used.")
     for b in blockers:
         where = "the programme" if b.process == PROGRAMME else _title(card, b.process)
         out.append(f"Blocker: “{_text(q, b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
@@ -272,6 +358,10 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
     if coverage.asked and coverage.share < 1:
         out.append(f"{coverage.answered} of {coverage.asked} questions were answered "
                    f"({coverage.share:.0%}); {coverage.not_covered} nobody was asked or answered.")
+    if contradictions:
+        n = len(contradictions)
+        out.append(f"{n} claim{'s' if n != 1 else ''} {'is' if n == 1 else 'are'} contradicted by evidence "
+                   "shown or measured; the evidence counts, the claim does not.")
     if card.disagreements:
         n = len(card.disagreements)
         out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n} "

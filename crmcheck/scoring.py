@@ -8,7 +8,10 @@ The method, in the order it is applied (the README's Methodology section says th
 2. Several respondents: the instance's value is the **mean of the levels given** by the
    respondents who gave one. "Not applicable" and "don't know" answers are left out of the
    mean. The spread (highest minus lowest level) is kept; a spread of
-   ``scoring.disagreement_levels`` (2) or more is a disagreement finding.
+   ``scoring.disagreement_levels`` (2) or more is a disagreement finding. An answer may record
+   its basis: said (the default), seen or measured. Where a level seen or measured differs from
+   one only said, the evidence wins (the mean of the seen and measured levels) and the conflict
+   is a contradiction: a disagreement finding even one level apart.
 3. If nobody gave a level but somebody said "don't know", the instance is an **evidence gap**.
    With ``scoring.dont_know: lowest`` (the default) it scores as the lowest level: what nobody
    in the room can vouch for cannot be credited. With ``exclude`` it is left out like N/A.
@@ -57,7 +60,8 @@ class QuestionResult:
     score: float | None  # 0..1
     answers: dict[str, Answer]  # respondent name -> answer (visible ones only)
     spread: int | None
-    disagreement: bool
+    disagreement: bool  # two levels or more apart, or a claim the evidence contradicts
+    contradiction: bool = False  # a level seen or measured differs from one only said
 
 
 @dataclass(frozen=True)
@@ -320,7 +324,11 @@ def _aggregate(
 ) -> QuestionResult:
     qu = item.question
     scale = q.scale_of(qu)
-    levels = [ans.level for ans in seen.values() if ans.kind == "level" and ans.level is not None]
+    given = [ans for ans in seen.values() if ans.kind == "level" and ans.level is not None]
+    levels = [ans.level for ans in given if ans.level is not None]
+    shown = [ans.level for ans in given if ans.evidenced and ans.level is not None]
+    claimed = {ans.level for ans in given if not ans.evidenced}
+    contradiction = bool(shown) and bool(claimed - set(shown))
     status: Status
     value: float | None = None
     spread: int | None = None
@@ -328,7 +336,8 @@ def _aggregate(
         status = "hidden"
     elif levels:
         status = "scored"
-        value = sum(levels) / len(levels)
+        counted = shown if contradiction else levels  # evidence outweighs a word it contradicts
+        value = sum(counted) / len(counted)
         spread = max(levels) - min(levels)
     elif any(ans.kind == "dont_know" for ans in seen.values()):
         status = "dont_know"
@@ -348,7 +357,8 @@ def _aggregate(
         score=None if value is None else scale.normalise(value),
         answers=seen,
         spread=spread,
-        disagreement=spread is not None and spread >= q.scoring.disagreement_levels,
+        disagreement=contradiction or (spread is not None and spread >= q.scoring.disagreement_levels),
+        contradiction=contradiction,
     )
 
 

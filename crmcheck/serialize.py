@@ -6,7 +6,8 @@ Shape (``crmcheck score --json``), version 2:
 "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100}, "processes": [{id, title,
 importance, custom, score, criteria}], "sins": [{id, title, score, risk, level}], "blockers": [...],
 "disagreements": [...], "evidence_gaps": [...], "findings": {"top_risks", "risks",
-"open_blockers", "not_covered", "coverage", "thin"}, "respondents": [...], "actions": [...]}``.
+"open_blockers", "not_covered", "coverage", "thin", "contradictions", "uncertainty"},
+"respondents": [...], "actions": [...]}``.
 Scores are 0-100 floats rounded to one decimal, or null when not assessed. Version 2 added
 ``findings`` and the actions' resolved ``owner``, ``thin``, ``leads`` and ``clears_blocker``;
 verdict reasons became the findings' sentences.
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmcheck.findings import Findings, Risk, find
+from crmcheck.findings import Findings, Risk, Uncertainty
 from crmcheck.plan import ActionPlan
-from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.questionnaire import PROGRAMME
 from crmcheck.scoring import Scorecard
 from crmcheck.trend import trend_data
 
@@ -55,16 +56,29 @@ def findings_data(f: Findings) -> dict[str, Any]:
         "coverage": {"asked": cov.asked, "answered": cov.answered, "levels": cov.levels,
                      "dont_know": cov.dont_know, "not_covered": cov.not_covered},
         "thin": f.thin_areas,
+        "contradictions": [{"process": _where(r.process), "question": r.question,
+                            "levels": {n: {"level": a.level, "basis": a.basis or "said"}
+                                       for n, a in r.answers.items() if a.level is not None}}
+                           for r in f.contradictions],
+        "uncertainty": _uncertainty(f.uncertainty),
     }
 
 
-def scorecard_data(card: Scorecard, plan: ActionPlan, q: Questionnaire | None = None,
-                   findings: Findings | None = None) -> dict[str, Any]:
+def _uncertainty(u: Uncertainty | None) -> dict[str, Any] | None:
+    if u is None:
+        return None
+    return {
+        "holds": u.holds,
+        "low": {"index": u.low.index, "band": u.low.band, "verdict": u.low.verdict},
+        "high": {"index": u.high.index, "band": u.high.band, "verdict": u.high.verdict},
+        "ranges": {k: list(v) for k, v in u.ranges.items()},
+        "answers": [{"respondent": h.respondent, "process": _where(h.process), "question": h.question,
+                     "level": h.level, "or": h.alt} for h in u.hesitations],
+    }
+
+
+def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dict[str, Any]:
     """Return the scorecard, its findings and the plan as JSON-ready data."""
-    if findings is None:
-        if q is None:
-            raise TypeError("scorecard_data needs the questionnaire or the findings")
-        findings = find(q, card)
     return {
         "format": FORMAT,
         "questionnaire": card.questionnaire,

@@ -127,6 +127,8 @@ answers = Table(
     Column("reason", Text),
     Column("note", Text),
     Column("at", String(32)),
+    Column("basis", String(10)),  # said | seen | measured; since schema 4
+    Column("alt", Integer),  # the neighbouring level hesitated towards; since schema 4
 )
 
 
@@ -143,6 +145,7 @@ MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
     3: ["ALTER TABLE questionnaires ADD COLUMN version VARCHAR(100)", _fill_versions,
         "ALTER TABLE assessments ADD COLUMN previous_id INTEGER"],
+    4: ["ALTER TABLE answers ADD COLUMN basis VARCHAR(10)", "ALTER TABLE answers ADD COLUMN alt INTEGER"],
 }
 
 
@@ -630,12 +633,13 @@ def _interview_order(q: Questionnaire, scope: list[ScopedProcess], people: list[
 
 def _answer_row(rid: int, process: str, question: str, ans: Answer) -> dict[str, Any]:
     return {"respondent_id": rid, "process": process, "question": question, "kind": ans.kind, "level": ans.level,
-            "reason": ans.reason, "note": ans.note,
+            "reason": ans.reason, "note": ans.note, "basis": ans.basis, "alt": ans.alt,
             "at": ans.at.isoformat(timespec="seconds") if ans.at else None}
 
 
 def _answer(row: Any) -> Answer:
-    return Answer(row.level, row.kind, row.reason, row.note, dt.datetime.fromisoformat(row.at) if row.at else None)
+    return Answer(row.level, row.kind, row.reason, row.note, dt.datetime.fromisoformat(row.at) if row.at else None,
+                  row.basis, row.alt)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 3
-SUMMARY_VERSION = 1
+SCHEMA_VERSION = 4
+SUMMARY_VERSION = 2  # 2: open blockers cap the verdict
 APP = "crmcheck"
 
 

@@ -19,6 +19,9 @@ BROKEN = DATA / "broken"
 
 EXPECTED: dict[str, list[str]] = {
     'a-answer-word': ["{path}:23:54: respondents[1].answers.programme.data-single-view: expected a level (a whole number), dont_know, na or a mapping, got 'dunno'"],
+    'a-basis-unknown': ["{path}:15:111: respondents[0].answers.sales.meas-kpi.basis: expected one of 'said', 'seen' or 'measured', got 'shown'"],
+    'a-basis-without-level': ["{path}:16:51: respondents[0].answers.dealer-onboarding.meas-kpi: 'basis' and 'or' go with a 'level'"],
+    'a-or-not-neighbour': ["{path}:15:93: respondents[0].answers.sales.meas-kpi: 'or' names the neighbouring level the answer might also be (2 or 4), got 1"],
     'a-bad-date': ["{path}:3:7: date: expected a date (YYYY-MM-DD), got '20/11/2026'"],
     'a-duplicate-respondent': ["{path}:18:11: respondents[1].name: respondent 'Ana Silva' appears twice; merge their answers"],
     'a-group-not-in-scope': ["{path}:22:16: respondents[1].answers.service: 'service' is not a process in scope; expected one of ['dealer-onboarding', 'leads', 'programme', 'sales']"],

@@ -36,7 +36,7 @@ def test_three_quarters_of_the_same_client_and_scope(snaps: list[history.Snapsho
 
 def test_readiness_rises_quarter_to_quarter(snaps: list[history.Snapshot]) -> None:
     assert [(s.card.index, s.card.verdict) for s in snaps] == [
-        (35.5, "No-go"), (43.3, "No-go"), (50.1, "Conditional")]
+        (35.5, "No-go"), (43.3, "No-go"), (50.0, "Conditional")]
     q2, q3, _ = snaps
     assert {b.question for b in q2.card.blockers} == {"strat-defined", "own-owner", "ka-defined-first"}
     assert not q3.card.blockers
@@ -116,12 +116,12 @@ def test_the_demo_report_says_what_moved_since_last_quarter() -> None:
     since = ctx.summary.since_last
     assert since is not None
     assert since.sentences[0] == (
-        "Since 2026-Q3 the readiness index rose 6.8 points, from 43.3 to 50.1 (target 65: 14.9 to go); "
+        "Since 2026-Q3 the readiness index rose 6.7 points, from 43.3 to 50.0 (target 65: 15.0 to go); "
         "the verdict moved from No-go to Conditional, the band stays Emerging.")
     assert "Down: Customer service and support −1 (68 → 67); 4 answers went down (see the trend section)." in (
         since.sentences)
     assert ctx.trend is not None and ctx.trend.labels == ["2026-Q2", "2026-Q3", "2026-Q4"]
-    assert ctx.trend.series[0].values == [35.5, 43.3, 50.1]
+    assert ctx.trend.series[0].values == [35.5, 43.3, 50.0]
 
 
 @pytest.mark.slow
@@ -145,7 +145,7 @@ def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None
         return re.sub(r"\s+", " ", pdf.pages[n].extract_text())
 
     summary = text(2)
-    assert "Since 2026-Q3" in summary and "rose 6.8 points, from 43.3 to 50.1" in summary
+    assert "Since 2026-Q3" in summary and "rose 6.7 points, from 43.3 to 50.0" in summary
     assert "Customer service and support −1 (68 → 67)" in summary
     titles = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert "Trend" in titles

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import assessment, everything, mini
 
+from crmcheck.answers import Answer
 from crmcheck.findings import find
 from crmcheck.questionnaire import PROGRAMME
 from crmcheck.scoring import score
@@ -112,3 +113,55 @@ def test_coverage_says_what_was_covered_of_what() -> None:
     assert (f.coverage.asked, f.coverage.answered, f.coverage.not_covered) == (asked, asked - 1, 1)
     assert f.coverage_by_area["strategy"].not_covered == 1
     assert any(f"{asked - 1} of {asked} questions were answered" in s for s in f.verdict_reasons)
+
+
+def with_answer(name: str, group: str, qid: str, ans: Answer, base: dict | None = None) -> dict:  # type: ignore[type-arg]
+    """Return everything-at-4 answers for sales with one answer replaced."""
+    out = base or everything(Q, 4, ["sales"])
+    out[group][qid] = ans
+    return out
+
+
+def test_evidence_outweighs_a_claim_it_contradicts_even_one_level_apart() -> None:
+    said = with_answer("Ana", "sales", "meas-kpi", Answer(level=3))
+    shown = with_answer("Ben", "sales", "meas-kpi", Answer(level=2, basis="seen"))
+    card, f = findings_for({"Ana": said, "Ben": shown}, ["sales"])
+    res = card.result("sales", "meas-kpi")
+    assert res is not None and res.value == 2.0 and res.spread == 1
+    assert res.contradiction and res.disagreement
+    assert [(r.process, r.question) for r in f.contradictions] == [("sales", "meas-kpi")]
+    assert any("1 claim is contradicted by evidence" in s for s in f.verdict_reasons)
+    # Seen and said agreeing is no contradiction; the mean counts both.
+    agree = with_answer("Ben", "sales", "meas-kpi", Answer(level=3, basis="measured"))
+    card, f = findings_for({"Ana": said, "Ben": agree}, ["sales"])
+    res = card.result("sales", "meas-kpi")
+    assert res is not None and not res.contradiction and f.contradictions == []
+
+
+def test_answers_between_two_levels_give_a_range_and_say_whether_the_verdict_holds() -> None:
+    ana = everything(Q, 3, ["sales"])
+    _, f = findings_for({"Ana": ana}, ["sales"])
+    assert f.uncertainty is None  # no hesitation recorded
+    # Every sales answer 3 or 2; the sins stay at 3. Read high: index 75, Go. Read low: sales 50,
+    # programme 75 -> (3 x 50 + 2 x 75) / 5 = 60, Conditional.
+    hesitant = everything(Q, 3, ["sales"])
+    for qid in list(hesitant["sales"]):
+        hesitant["sales"][qid] = Answer(level=3, alt=2)
+    a = assessment(Q, {"Ana": hesitant}, ["sales"])
+    card = score(Q, a)
+    f = find(Q, card, a)
+    assert f.uncertainty is not None
+    u = f.uncertainty
+    assert (u.low.index, u.low.verdict, u.high.index, u.high.verdict) == (60.0, "Conditional", 75.0, "Go")
+    assert card.verdict == "Go" and not u.holds
+    assert u.ranges == {"process:sales": (50.0, 75.0)}
+    n = len(hesitant["sales"])
+    assert f.verdict_reasons[1] == (f"Conditional or Go: {n} answers recorded between two levels decide it "
+                                    "(the index runs from 60.0 to 75.0); confirm them before the verdict is used.")
+    # One hesitation upwards on a sin: Go either way, and the summary says so.
+    firm = everything(Q, 3, ["sales"])
+    firm[PROGRAMME]["strat-agreed"] = Answer(level=3, alt=4)
+    a = assessment(Q, {"Ana": firm}, ["sales"])
+    f = find(Q, score(Q, a), a)
+    assert f.uncertainty is not None and f.uncertainty.holds
+    assert f.verdict_reasons[1].startswith("Go in every reading: with the one answer recorded between two levels")

@@ -225,10 +225,9 @@ def _pick_respondent(store: Store, aid: int) -> int:
 def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, ctx: click.Context) -> None:
     from rich.table import Table
 
+    from crmcheck.assess import judge
     from crmcheck.console import make_console, scorecard_renderable
-    from crmcheck.plan import build_action_plan
     from crmcheck.questionnaire import PROGRAMME
-    from crmcheck.scoring import score
 
     stored = store.load(str(aid))
     q, a = stored.questionnaire, stored.assessment
@@ -246,8 +245,8 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
         glance.add_row(title, str(len(mine)), mean, str(sum(x.kind == "dont_know" for x in mine)),
                        str(sum(x.kind == "na" for x in mine)), str(sum(bool(x.note) for x in mine)))
     console.print(glance)
-    card = score(q, a)
-    console.print(scorecard_renderable(q, card, build_action_plan(q, card)))
+    j = judge(q, a)
+    console.print(scorecard_renderable(q, j.card, j.plan, j.findings))
     if unanswered:
         console.print(f"{len(unanswered)} question(s) left unanswered. "
                       f"Continue with: crmcheck interview --resume {ref}")

@@ -33,15 +33,17 @@ def score(ctx: click.Context, answers: Path, questionnaire_file: Path | None, as
     from crmcheck.assess import score_answers_file
     from crmcheck.errors import ThresholdNotMet
 
-    q, card, plan = score_answers_file(answers, questionnaire_file)
+    judged = score_answers_file(answers, questionnaire_file)
+    card = judged.card
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(card, plan, q), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(scorecard_data(card, judged.plan, judged.findings), indent=2, ensure_ascii=False))
     else:
         from crmcheck.console import make_console, scorecard_renderable
 
-        make_console(no_color=settings(ctx).no_color).print(scorecard_renderable(q, card, plan, actions=actions))
+        make_console(no_color=settings(ctx).no_color).print(
+            scorecard_renderable(judged.questionnaire, card, judged.plan, judged.findings, actions=actions))
     if fail_under is not None and card.index < fail_under:
         raise ThresholdNotMet(f"readiness index {card.index:g} is below --fail-under {fail_under:g}")
 

@@ -71,22 +71,20 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
       crmcheck show acme/2026-Q4
       crmcheck show 12 --json | jq .verdict
     """
-    from crmcheck.plan import build_action_plan
-    from crmcheck.scoring import score
+    from crmcheck.assess import judge
     from crmcheck.store import open_store
 
     stored = open_store(settings(ctx).db).load(ref)
-    card = score(stored.questionnaire, stored.assessment)
-    plan = build_action_plan(stored.questionnaire, card)
+    j = judge(stored.questionnaire, stored.assessment)
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(card, plan, stored.questionnaire), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(scorecard_data(j.card, j.plan, j.findings), indent=2, ensure_ascii=False))
         return
     from crmcheck.console import make_console, scorecard_renderable
 
     make_console(no_color=settings(ctx).no_color).print(
-        scorecard_renderable(stored.questionnaire, card, plan, actions=actions))
+        scorecard_renderable(j.questionnaire, j.card, j.plan, j.findings, actions=actions))
 
 
 @click.group("answers")

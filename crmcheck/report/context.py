@@ -8,6 +8,7 @@ to the templates.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -81,6 +82,8 @@ class AnswerView:
     label: str  # the level's label, "Don't know", "Not applicable", "Not answered"
     reason: str | None
     note: str | None
+    basis: str | None = None  # seen | measured; None when only said (or not recorded)
+    alt: int | None = None  # the neighbouring level the interviewer hesitated towards
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,7 @@ class DisagreementView:
     spread: int
     value: float | None
     answers: list[AnswerView]
+    contradiction: bool = False  # a level seen or measured against one only said
 
 
 @dataclass(frozen=True)
@@ -460,6 +464,8 @@ class Summary:
     actions: int
     index_target: float | None
     since_last: SinceLast | None = None
+    index_range: tuple[float, float] | None = None  # every hesitation read low, and high
+    verdict_range: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -545,8 +551,10 @@ class _Builder:
             return AnswerView(name, self.short[name], self.department[name], "none", None, "–",
                               "Not answered", None, None)
         if ans.kind == "level":
+            shown = str(ans.level) + (f"–{ans.alt}" if ans.alt is not None else "")
+            shown += {"seen": "s", "measured": "m"}.get(ans.basis or "", "")
             return AnswerView(name, self.short[name], self.department[name], "level", ans.level,
-                              str(ans.level), "", ans.reason, ans.note)
+                              shown, "", ans.reason, ans.note, ans.basis if ans.evidenced else None, ans.alt)
         if ans.kind == "dont_know":
             return AnswerView(name, self.short[name], self.department[name], "dont_know", None, "DK",
                               "Don't know", ans.reason, ans.note)
@@ -564,8 +572,7 @@ class _Builder:
             view = self.answer(r.name, got)
             if got is not None and got.kind == "level" and got.level is not None:
                 label = next((lv.label for lv in scale.levels if lv.value == got.level), "")
-                view = AnswerView(view.respondent, view.short, view.department, view.kind, view.level,
-                                  view.shown, label, view.reason, view.note)
+                view = dataclasses.replace(view, label=label)
             answers.append(view)
         if res.value is not None and res.status == "scored":
             nearest = min(scale.levels, key=lambda lv: (abs(lv.value - res.value), lv.value))  # type: ignore[operator]
@@ -638,7 +645,7 @@ def build_context(
     brand = brand or DEFAULT_BRAND
     card = card or score(q, assessment)
     plan = plan or build_action_plan(q, card)
-    found = find(q, card)
+    found = find(q, card, assessment)
     b = _Builder(q, assessment, card, plan)
     current = Snapshot(q, assessment, card, plan)
     snaps = sorted([snapshot(hq, ha) for hq, ha in history] + [current],
@@ -700,7 +707,7 @@ def build_context(
     disagreements = [
         DisagreementView(b.where(r.process), r.question, _text(q, r.question), r.spread or 0,
                          None if r.value is None else round(r.value, 2),
-                         [a for a in b.question(r).answers if a.kind != "none"])
+                         [a for a in b.question(r).answers if a.kind != "none"], r.contradiction)
         for r in found.disagreements
     ]
     gaps = [GapView(b.where(g.process), g.question, _text(q, g.question)) for g in found.evidence_gaps]
@@ -727,6 +734,10 @@ def build_context(
         actions=len(plan.actions),
         index_target=targets.get("index"),
         since_last=moved,
+        index_range=None if found.uncertainty is None else (found.uncertainty.low.index,
+                                                            found.uncertainty.high.index),
+        verdict_range=None if found.uncertainty is None else (found.uncertainty.low.verdict,
+                                                              found.uncertainty.high.verdict),
     )
     groups = plan_by_horizon(b.actions)
     people = {r.name: r for r in assessment.respondents}
