@@ -1,0 +1,289 @@
+"""Measure crmcheck's judgement against a rating panel (../shared/VALIDATION.md).
+
+Reads ``bench/panel/references/CASE.yaml`` (a consultant's reference, written before anyone saw
+the tool) and ``bench/panel/ratings/CASE/RATER/answers.yaml`` (independent raters' recordings of
+the same transcript), and prints, per case and pooled:
+
+- question-level agreement between the raters (share identical, quadratic-weighted kappa);
+- process x criterion and sin levels of the tool against the reference (score / 25 rounded,
+  quadratic-weighted kappa, share exact);
+- overlap of the tool's three biggest risks with the reference's, whether the tool's first
+  action is among the reference's first five, and the overlap of the first five;
+- the share of answers recorded between two levels, and how far the index and verdict move
+  when every hesitation goes the other way.
+
+With ``--baseline REV`` the same rater files are also judged by crmcheck at git revision REV
+(answers' ``basis`` and ``or`` stripped, which that version did not know), side by side.
+
+    python bench/panel.py                  # this checkout
+    python bench/panel.py --baseline d263b1d
+    python bench/panel.py --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PANEL = ROOT / "bench" / "panel"
+LEVELS = 5  # the built-in maturity scale, 0-4
+
+
+def qwk(pairs: Sequence[tuple[int, int]], k: int = LEVELS) -> float | None:
+    """Return the quadratic-weighted kappa of paired ratings on 0..k-1 (None when undefined)."""
+    n = len(pairs)
+    if n == 0:
+        return None
+    obs = [[0.0] * k for _ in range(k)]
+    for a, b in pairs:
+        obs[a][b] += 1
+    ra = [sum(row) for row in obs]
+    rb = [sum(obs[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            num += w * obs[i][j]
+            den += w * ra[i] * rb[j] / n
+    return None if den == 0 else 1 - num / den
+
+
+def level_of(score: float | None) -> int | None:
+    """Return a 0-100 score as the nearest level of the 0-4 scale."""
+    return None if score is None else max(0, min(4, int(score / 25 + 0.5)))
+
+
+@dataclass
+class Judgement:
+    """What a crmcheck version made of one answers file."""
+
+    index: float
+    verdict: str
+    criteria: dict[tuple[str, str], int]  # (process, criterion) -> level
+    sins: dict[str, int]
+    top_risks: list[str]
+    actions: list[str]
+    low: tuple[float, str] | None = None
+    high: tuple[float, str] | None = None
+    thin_top: int = 0
+
+
+def judge_current(path: Path) -> Judgement:
+    """Judge an answers file with this checkout's crmcheck."""
+    sys.path.insert(0, str(ROOT))
+    from crmcheck.assess import score_answers_file
+
+    j = score_answers_file(path)
+    card, f = j.card, j.findings
+    crit = {(p.id, c): lv for p in card.processes for c, v in p.criteria.items() if (lv := level_of(v)) is not None}
+    sins = {s.id: lv for s in card.sins if (lv := level_of(s.score)) is not None}
+    u = f.uncertainty
+    return Judgement(card.index, card.verdict, crit, sins, [r.key for r in f.top_risks],
+                     [a.rule for a in j.plan.actions],
+                     None if u is None else (u.low.index, u.low.verdict),
+                     None if u is None else (u.high.index, u.high.verdict),
+                     sum(1 for r in f.top_risks if r.thin))
+
+
+def _strip(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _strip(v) for k, v in data.items() if k not in ("basis", "or")}
+    if isinstance(data, list):
+        return [_strip(v) for v in data]
+    return data
+
+
+def judge_baseline(path: Path, tree: Path) -> Judgement:
+    """Judge an answers file with crmcheck from another worktree (its JSON; top risks as it ranked sins)."""
+    data = _strip(yaml.safe_load(path.read_text(encoding="utf-8")))
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False, encoding="utf-8") as fh:
+        yaml.safe_dump(data, fh, sort_keys=False, allow_unicode=True)
+        tmp = fh.name
+    try:
+        out = subprocess.run([sys.executable, "-m", "crmcheck", "score", tmp, "--json"], capture_output=True,
+                             text=True, env={**os.environ, "PYTHONPATH": str(tree)}, cwd=tree, check=True).stdout
+    finally:
+        os.unlink(tmp)
+    d = json.loads(out)
+    order = ["low", "medium", "high"]
+    ranked = sorted([s for s in d["sins"] if s["risk"] is not None],
+                    key=lambda s: (-order.index(s["level"]), -s["risk"]))  # stable: questionnaire order
+    crit = {(p["id"], c): lv for p in d["processes"] for c, v in p["criteria"].items()
+            if (lv := level_of(v)) is not None}
+    sins = {s["id"]: lv for s in d["sins"] if (lv := level_of(s["score"])) is not None}
+    return Judgement(d["index"], d["verdict"], crit, sins, [f"sin:{s['id']}" for s in ranked[:3]],
+                     [a["rule"] for a in d["actions"]])
+
+
+def answers_of(path: Path) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Return (respondent, group, question) -> the answer's long form, from an answers file."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    out = {}
+    for r in data.get("respondents", []):
+        for group, answers in (r.get("answers") or {}).items():
+            for qid, ans in (answers or {}).items():
+                long = {"level": ans} if isinstance(ans, int) else ({"answer": ans} if isinstance(ans, str) else ans)
+                out[(r["name"].strip().casefold(), group, qid)] = long
+    return out
+
+
+@dataclass
+class CaseResult:
+    """One case's figures."""
+
+    case: str
+    raters: list[str]
+    agreement_pairs: list[tuple[int, int]] = field(default_factory=list)
+    crit_pairs: list[tuple[int, int]] = field(default_factory=list)
+    sin_pairs: list[tuple[int, int]] = field(default_factory=list)
+    risk_overlap: list[int] = field(default_factory=list)
+    first_in_five: list[bool] = field(default_factory=list)
+    five_overlap: list[int] = field(default_factory=list)
+    hesitations: list[tuple[int, int]] = field(default_factory=list)  # (with 'or', level answers)
+    verdicts: list[str] = field(default_factory=list)
+    ranges: list[str] = field(default_factory=list)
+    tops: list[list[str]] = field(default_factory=list)
+    firsts: list[str] = field(default_factory=list)
+    thin_top: list[int] = field(default_factory=list)
+
+
+def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any) -> CaseResult:
+    """Return one case's figures for one crmcheck version."""
+    res = CaseResult(case, sorted(raters))
+    files = {name: answers_of(p) for name, p in raters.items()}
+    names = sorted(files)
+    if len(names) >= 2:
+        a, b = files[names[0]], files[names[1]]
+        for key in sorted(set(a) & set(b)):
+            la, lb = a[key].get("level"), b[key].get("level")
+            if la is not None and lb is not None:
+                res.agreement_pairs.append((la, lb))
+    ref_levels = ref.get("levels", {})
+    ref_sins = ref.get("sins", {})
+    ref_risks = [r["key"] for r in ref.get("top_risks", [])]
+    ref_actions = [a["rule"] for a in ref.get("first_actions", [])]
+    for name in names:
+        j = judge(raters[name])
+        for pid, crits in ref_levels.items():
+            for cid, val in crits.items():
+                got = j.criteria.get((pid, cid))
+                if got is not None:
+                    res.crit_pairs.append((int(val[0]), got))
+        for sid, val in ref_sins.items():
+            got = j.sins.get(sid)
+            if got is not None:
+                res.sin_pairs.append((int(val[0]), got))
+        res.risk_overlap.append(len(set(j.top_risks[:3]) & set(ref_risks[:3])))
+        res.first_in_five.append(bool(j.actions) and j.actions[0] in ref_actions[:5])
+        res.five_overlap.append(len(set(j.actions[:5]) & set(ref_actions[:5])))
+        levels = [x for x in files[name].values() if x.get("level") is not None]
+        res.hesitations.append((sum(1 for x in levels if x.get("or") is not None), len(levels)))
+        res.verdicts.append(f"{j.verdict} {j.index:.1f}")
+        res.ranges.append("-" if j.low is None or j.high is None else
+                          f"{j.low[0]:.1f}-{j.high[0]:.1f} {j.low[1]}{'' if j.low[1] == j.high[1] else '/' + j.high[1]}")
+        res.tops.append(j.top_risks[:3])
+        res.firsts.append(j.actions[0] if j.actions else "-")
+        res.thin_top.append(j.thin_top)
+    return res
+
+
+def _fmt(x: float | None) -> str:
+    return "  n/a" if x is None else f"{x:5.2f}"
+
+
+def _share(pairs: Iterable[tuple[int, int]]) -> float | None:
+    p = list(pairs)
+    return None if not p else sum(1 for a, b in p if a == b) / len(p)
+
+
+def summary(results: list[CaseResult]) -> dict[str, Any]:
+    """Return the pooled figures."""
+    agree = [p for r in results for p in r.agreement_pairs]
+    crit = [p for r in results for p in r.crit_pairs]
+    sins = [p for r in results for p in r.sin_pairs]
+    hes = [h for r in results for h in r.hesitations]
+    return {
+        "rater_agreement_identical": _share(agree), "rater_agreement_kappa": qwk(agree),
+        "criteria_kappa": qwk(crit), "criteria_exact": _share(crit),
+        "sins_kappa": qwk(sins), "sins_exact": _share(sins),
+        "risk_overlap": [o for r in results for o in r.risk_overlap],
+        "first_action_in_reference_five": [f for r in results for f in r.first_in_five],
+        "five_overlap": [o for r in results for o in r.five_overlap],
+        "hesitation_share": (sum(h for h, _ in hes) / sum(n for _, n in hes)) if hes and sum(n for _, n in hes) else None,
+    }
+
+
+def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
+    """Print one version's figures and return them."""
+    print(f"== {label}")
+    for r in results:
+        print(f"  {r.case}: raters {', '.join(r.raters)}")
+        print(f"    rater agreement   identical {_fmt(_share(r.agreement_pairs))}  kappa {_fmt(qwk(r.agreement_pairs))}"
+              f"  ({len(r.agreement_pairs)} shared answers)")
+        print(f"    criteria vs ref   kappa {_fmt(qwk(r.crit_pairs))}  exact {_fmt(_share(r.crit_pairs))}"
+              f"   sins vs ref kappa {_fmt(qwk(r.sin_pairs))}  exact {_fmt(_share(r.sin_pairs))}")
+        for i, name in enumerate(r.raters):
+            h, n = r.hesitations[i]
+            print(f"    {name}: {r.verdicts[i]:<18} range {r.ranges[i]:<26} top-3 overlap {r.risk_overlap[i]}/3"
+                  f"  first action {'in' if r.first_in_five[i] else 'NOT in'} ref five ({r.firsts[i]})"
+                  f"  five overlap {r.five_overlap[i]}/5  hesitations {h}/{n}  thin top risks {r.thin_top[i]}")
+            print(f"      top risks: {', '.join(r.tops[i])}")
+    s = summary(results)
+    print(f"  pooled: rater agreement {_fmt(s['rater_agreement_identical'])} identical, kappa "
+          f"{_fmt(s['rater_agreement_kappa'])}; criteria kappa {_fmt(s['criteria_kappa'])} (exact "
+          f"{_fmt(s['criteria_exact'])}); sins kappa {_fmt(s['sins_kappa'])} (exact {_fmt(s['sins_exact'])})")
+    ro = s["risk_overlap"]
+    print(f"  top-3 overlap per rating: {ro} (>= 2 in {sum(1 for o in ro if o >= 2)} of {len(ro)}); first action "
+          f"in reference five: {sum(s['first_action_in_reference_five'])} of {len(ro)}; five overlap "
+          f"{s['five_overlap']}; hesitation share {_fmt(s['hesitation_share'])}")
+    return s
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the panel measurement."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--panel", type=Path, default=PANEL, help="panel folder (references/, ratings/)")
+    ap.add_argument("--baseline", metavar="REV", help="also judge with crmcheck at this git revision")
+    ap.add_argument("--json", action="store_true", help="print the pooled figures as JSON")
+    args = ap.parse_args(argv)
+    refs = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+            for p in sorted((args.panel / "references").glob("*.yaml"))}
+    if not refs:
+        print(f"no references under {args.panel / 'references'}", file=sys.stderr)
+        return 2
+    cases = {}
+    for case in refs:
+        raters = {p.parent.name: p for p in sorted((args.panel / "ratings" / case).glob("*/answers.yaml"))}
+        if raters:
+            cases[case] = raters
+    out: dict[str, Any] = {}
+    out["current"] = report("this checkout", [measure(c, refs[c], r, judge_current) for c, r in cases.items()])
+    if args.baseline:
+        with tempfile.TemporaryDirectory() as tmp:
+            tree = Path(tmp) / "baseline"
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), args.baseline],
+                           check=True, capture_output=True)
+            try:
+                out["baseline"] = report(f"baseline {args.baseline}", [
+                    measure(c, refs[c], r, lambda p: judge_baseline(p, tree)) for c, r in cases.items()])
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+                               check=False, capture_output=True)
+    if args.json:
+        print(json.dumps(out, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
