@@ -399,18 +399,18 @@ def _verdict(
         if too_risky:
             verdict = "Conditional"
             risky = [sn.title for sn in sins if sn.level is not None and order.index(sn.level) == worst]
-            reasons.append(f"index {index:g} reaches Go ({rule.go.min_index:g}) but "
+            reasons.append(f"index {index:.1f} reaches Go ({rule.go.min_index:g}) but "
                            f"{', '.join(risky)} {'is' if len(risky) == 1 else 'are'} at {order[worst]} risk")
         else:
             verdict = "Go"
-            reasons.append(f"index {index:g} reaches Go ({rule.go.min_index:g})")
+            reasons.append(f"index {index:.1f} reaches Go ({rule.go.min_index:g})")
     elif index >= rule.conditional.min_index:
         verdict = "Conditional"
-        reasons.append(f"index {index:g} is between Conditional ({rule.conditional.min_index:g}) "
+        reasons.append(f"index {index:.1f} is between Conditional ({rule.conditional.min_index:g}) "
                        f"and Go ({rule.go.min_index:g})")
     else:
         verdict = "No-go"
-        reasons.append(f"index {index:g} is below Conditional ({rule.conditional.min_index:g})")
+        reasons.append(f"index {index:.1f} is below Conditional ({rule.conditional.min_index:g})")
     for b in blockers:
         if VERDICTS.index(b.caps) < VERDICTS.index(verdict):
             verdict = b.caps

@@ -144,7 +144,8 @@ def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None
     def text(n: int) -> str:
         return re.sub(r"\s+", " ", pdf.pages[n].extract_text())
 
-    summary = text(2)
+    summary = text(2) + text(3)  # the summary, then "since last quarter" where it fits
+    assert "The three biggest risks" in text(2) and "The first five actions" in text(2)
     assert "Since 2026-Q3" in summary and "rose 6.7 points, from 43.3 to 50.0" in summary
     assert "Customer service and support −1 (68 → 67)" in summary
     titles = [item.title for item in pdf.outline if not isinstance(item, list)]

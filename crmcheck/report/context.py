@@ -141,6 +141,7 @@ class ActionView:
     steps: list[str]
     because: list[str]
     thin: bool = False  # the answers behind it come from one respondent
+    role: str = ""  # the owner role alone, as the rule names it (the summary's short form)
 
 
 @dataclass(frozen=True)
@@ -615,6 +616,7 @@ class _Builder:
             steps=list(act.recommendation.steps),
             because=[t.text for t in act.triggers],
             thin=act.thin,
+            role=act.recommendation.owner,
         )
 
     def blocker_views(self, process: str | None = None) -> list[BlockerView]:
