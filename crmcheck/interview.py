@@ -95,6 +95,9 @@ class Reply:
     level: int | None = None
     reason: str | None = None
     note: str | None = None
+    basis: Literal["said", "seen", "measured"] | None = None
+    alt: int | None = None  # the neighbouring level the interviewer hesitated towards
+    interrupted: bool = False  # Ctrl-C after the answer was chosen: save it, then stop
 
 
 class Prompter(Protocol):
@@ -224,6 +227,8 @@ class Interview:
                 continue
             revisit.discard(step.key)
             self.record(step, reply)
+            if reply.interrupted:
+                raise KeyboardInterrupt
             history.append(step)
             self.durations.append(self.clock() - started)
         left = self.remaining()
@@ -237,6 +242,8 @@ class Interview:
             reason=reply.reason if reply.kind == "na" else None,
             note=reply.note or None,
             at=self.now().replace(microsecond=0),
+            basis=reply.basis if reply.kind == "level" and reply.basis != "said" else None,
+            alt=reply.alt if reply.kind == "level" else None,
         )
         self.sink.save_answer(self.rid, step.group, step.item.question.id, answer)
         # Answers that depended on the old one may now be hidden; they stay stored (scoring ignores

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 import sys
 import textwrap
+from dataclasses import replace
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -101,19 +102,57 @@ class QuestionaryPrompter:
         ).unsafe_ask()
         if picked in ("back", "skip"):
             return Reply(picked)
-        reason = None
-        if picked == "na":
-            reason = text("Why does it not apply? (optional)", **self.pt) or None
-        old_note = (view.current.note if view.current else None) or ""
-        note = text("Note (optional, Enter to skip):", default=old_note, **self.pt) or None
-        if picked == "dk":
-            return Reply("dont_know", note=note)
-        if picked == "na":
-            return Reply("na", reason=reason, note=note)
-        return Reply("level", level=int(str(picked)[1:]), note=note)
+        kind = {"dk": "dont_know", "na": "na"}.get(str(picked), "level")
+        level = int(str(picked)[1:]) if kind == "level" else None
+        reply = Reply(kind, level=level)  # type: ignore[arg-type]
+        # What was chosen is kept if the interview is interrupted from here on: the follow-up
+        # prompts only add to it.
+        try:
+            if kind == "na":
+                reply = replace(reply, reason=text("Why does it not apply? (optional)", **self.pt) or None)
+            if kind == "level" and level is not None:
+                reply = self._firmness(reply, view)
+            old_note = (view.current.note if view.current else None) or ""
+            return replace(reply, note=text("Note (optional, Enter to skip):", default=old_note, **self.pt) or None)
+        except KeyboardInterrupt:
+            return replace(reply, interrupted=True)
+
+    def _firmness(self, reply: Reply, view: QuestionView) -> Reply:
+        """Ask in one key what the level rests on, or which neighbouring level it might also be."""
+        assert reply.level is not None
+        values = [lv.value for lv in view.levels]
+        up = next((v for v in values if v > reply.level), None)
+        down = next((v for v in reversed(values) if v < reply.level), None)
+        keys = {"enter": "said", "s": "seen", "m": "measured"}
+        parts = ["Enter said", "s seen", "m measured"]
+        if up is not None:
+            keys["+"] = "up"
+            parts.append(f"+ or {up}")
+        if down is not None:
+            keys["-"] = "down"
+            parts.append(f"- or {down}")
+        got = keypress(f"  Basis: {' · '.join(parts)} ", keys, **self.pt)
+        if got in ("up", "down"):
+            return replace(reply, alt=up if got == "up" else down)
+        return replace(reply, basis=got)  # type: ignore[arg-type]
 
 
 _CHOICE_INDENT = 7  # pointer, shortcut and spaces before a choice's title
+
+
+def keypress(message: str, keys: dict[str, str], **pt: Any) -> str:
+    """Show a one-line prompt and return the value of the first of ``keys`` pressed (Ctrl-C raises)."""
+    from prompt_toolkit.application import Application
+    from prompt_toolkit.key_binding import KeyBindings
+    from prompt_toolkit.layout import FormattedTextControl, Layout, Window
+
+    bindings = KeyBindings()
+    for key, value in keys.items():
+        bindings.add(key)(lambda event, value=value: event.app.exit(result=value))
+    bindings.add("c-c")(lambda event: event.app.exit(exception=KeyboardInterrupt()))
+    window = Window(FormattedTextControl([("class:instruction", message)]), height=1)
+    app: Application[str] = Application(layout=Layout(window), key_bindings=bindings, style=STYLE, **pt)
+    return app.run()
 
 
 def _width() -> int:

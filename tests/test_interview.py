@@ -120,6 +120,19 @@ def test_dont_know_and_not_applicable_keep_reason_and_note(q: Questionnaire) -> 
     assert (na.kind, na.reason, na.note) == ("na", "no mandate needed", "n")
 
 
+def test_basis_and_neighbouring_level_are_saved_and_ctrl_c_after_a_level_keeps_it(q: Questionnaire) -> None:
+    sink = Sink()
+    script = Script([Reply("level", level=3, basis="seen"), Reply("level", level=2, alt=1),
+                     Reply("level", level=1, basis="said", interrupted=True), 4])
+    with pytest.raises(KeyboardInterrupt):
+        interview(q, script, sink).run()
+    first, second, third = (sink.saved[k] for k in ORDER[:3])
+    assert (first.level, first.basis, first.alt) == (3, "seen", None)
+    assert (second.level, second.basis, second.alt) == (2, None, 1)
+    assert (third.level, third.basis) == (1, None)  # said is the default and not stored
+    assert ORDER[3] not in sink.saved and script.asked == ORDER[:3]
+
+
 def test_interrupted_interview_resumes_at_the_first_unanswered_question(q: Questionnaire, tmp_path: Path) -> None:
     store = open_store(str(tmp_path / "s.db"))
     aid = store.create_assessment((DATA / "mini.yaml").read_text(encoding="utf-8"), "Acme", "2026-Q4",

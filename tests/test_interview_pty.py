@@ -32,6 +32,9 @@ def answer(child: pexpect.spawn, number: int, key: str, note: str = "") -> None:
     child.expect("Ctrl-C saves and stops")
     child.send(key)
     child.send("\r")
+    if key.isdigit():
+        child.expect("Basis:")
+        child.send("\r")
     child.expect("Note")
     child.send(note + "\r")
 

@@ -38,11 +38,27 @@ def prompter(pipe: object, out: io.StringIO) -> QuestionaryPrompter:
 
 def test_a_level_by_its_number_then_a_note(pipe: object) -> None:
     out = io.StringIO()
-    pipe.send_text("3" + ENTER + "named in May" + ENTER)  # type: ignore[attr-defined]
+    pipe.send_text("3" + ENTER + ENTER + "named in May" + ENTER)  # type: ignore[attr-defined]
     reply = prompter(pipe, out).ask(first_view())
-    assert (reply.kind, reply.level, reply.note) == ("level", 3, "named in May")
+    assert (reply.kind, reply.level, reply.note, reply.basis, reply.alt) == ("level", 3, "named in May", "said", None)
     shown = out.getvalue()
     assert "Lead management › Ownership" in shown and "question 1 of" in shown
+
+
+@pytest.mark.parametrize(("key", "basis", "alt"), [("s", "seen", None), ("m", "measured", None), ("+", None, 4),
+                                                  ("-", None, 2)], ids=["seen", "measured", "up", "down"])
+def test_one_key_records_the_basis_or_the_neighbouring_level(pipe: object, key: str, basis: str | None,
+                                                             alt: int | None) -> None:
+    out = io.StringIO()
+    pipe.send_text("3" + ENTER + key + ENTER)  # type: ignore[attr-defined]
+    reply = prompter(pipe, out).ask(first_view())
+    assert (reply.level, reply.basis, reply.alt, reply.note) == (3, basis, alt, None)
+
+
+def test_ctrl_c_after_the_level_keeps_it(pipe: object) -> None:
+    pipe.send_text("2" + ENTER + ENTER + CTRL_C)  # type: ignore[attr-defined]
+    reply = prompter(pipe, io.StringIO()).ask(first_view())
+    assert (reply.kind, reply.level, reply.interrupted) == ("level", 2, True)
 
 
 def test_not_applicable_asks_for_a_reason(pipe: object) -> None:
@@ -81,7 +97,7 @@ def test_descriptors_are_never_cut(pipe: object, monkeypatch: pytest.MonkeyPatch
     # prompt_toolkit cuts choice lines at the edge; descriptors that would not fit are printed above, wrapped.
     monkeypatch.setenv("COLUMNS", str(columns))
     out = io.StringIO()
-    pipe.send_text("2" + ENTER + ENTER)  # type: ignore[attr-defined]
+    pipe.send_text("2" + ENTER + ENTER + ENTER)  # type: ignore[attr-defined]
     assert prompter(pipe, out).ask(first_view()).level == 2
     shown = out.getvalue()
     assert ("Agreed and written down." in " ".join(shown.split())) is above
@@ -100,7 +116,7 @@ def test_last_quarter_answer_is_shown_with_its_label_and_offered_with_prefill(pi
     view = QuestionView(**{**first_view().__dict__, "previous": Answer(level=1, note="nobody really"),
                            "previous_label": "2026-Q3", "prefill": True})
     out = io.StringIO()
-    pipe.send_text(ENTER + ENTER)  # accept the offered default, no note
+    pipe.send_text(ENTER + ENTER + ENTER)  # accept the offered default, said, no note
     reply = prompter(pipe, out).ask(view)
     assert "In 2026-Q3: 1 Ad hoc — “nobody really”" in out.getvalue()
     assert (reply.kind, reply.level) == ("level", 1)
