@@ -17,7 +17,8 @@ Severity of a risk (0-100), the rule the ranking uses (README, Methodology):
   times the sin's weight relative to the mean sin weight. A programme risk touches every
   process, so at the default (importance 4) a sin weighs like an important process.
 - **evidence** is 0.7 when the area rests on one respondent per question, rising linearly to
-  1.0 at two or more: at equal size, what the room confirms ranks above one person's word.
+  1.0 at two or more (a level seen or measured counts as two): at equal size, what the room
+  confirms, or what was shown, ranks above one person's word.
 
 Ties break on weight, then size, then title: never on questionnaire order.
 """
@@ -47,12 +48,12 @@ class Evidence:
     questions: int  # question instances with at least one level
     dont_know: int  # question instances nobody could answer
     not_covered: int  # question instances nobody answered at all
-    support: float  # mean respondents with a level per scored question (0 when none)
+    support: float  # mean respondents per scored question, evidence shown counting as two (0 when none)
 
     @property
     def thin(self) -> bool:
         """Return whether this rests on one respondent's word (or on nothing)."""
-        return self.respondents <= 1 or self.support <= THIN_RESPONDENTS
+        return self.support <= THIN_RESPONDENTS
 
     @property
     def factor(self) -> float:
@@ -179,19 +180,20 @@ class Findings:
 
 
 def _evidence(results: Iterable[QuestionResult]) -> Evidence:
-    answers = questions = dk = uncovered = 0
+    answers = backing = questions = dk = uncovered = 0
     people: set[str] = set()
     for r in results:
         if r.status == "scored":
             givers = [n for n, a in r.answers.items() if a.kind == "level"]
             answers += len(givers)
+            backing += r.support
             people.update(givers)
             questions += 1
         elif r.status == "dont_know":
             dk += 1
         elif r.status == "unanswered":
             uncovered += 1
-    support = answers / questions if questions else 0.0
+    support = backing / questions if questions else 0.0
     return Evidence(answers, len(people), questions, dk, uncovered, support)
 
 

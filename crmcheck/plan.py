@@ -11,8 +11,8 @@ Priority (0-100) = 100 × gap × impact × importance × evidence, where
   process in scope (at least ``scoring.programme_importance``): a programme-wide gap touches
   every process, so it is never capped below a process rule;
 - evidence is 0.7 when the answers that fired the rule come from one respondent, rising to 1.0
-  at two or more (as for risks in ``findings``): one person's single 0 ranks below a gap the
-  room confirms.
+  at two or more, a level seen or measured counting as two (as for risks in ``findings``): one
+  person's single 0 ranks below a gap the room confirms or a document shows.
 A process-scope rule that fires for several processes becomes one action listing them,
 ranked by its highest priority.
 
@@ -161,8 +161,7 @@ class _Eval:
 
     def _support(self, pick: Callable[[QuestionResult], bool]) -> float | None:
         """Return the mean number of respondents behind the scored questions ``pick`` selects."""
-        counts = [sum(1 for a in r.answers.values() if a.kind == "level")
-                  for r in self.card.questions if r.status == "scored" and pick(r)]
+        counts = [r.support for r in self.card.questions if r.status == "scored" and pick(r)]
         return sum(counts) / len(counts) if counts else None
 
     def _compare(
@@ -214,9 +213,8 @@ class _Eval:
         if cond.at_least is not None and not res.value >= cond.at_least:
             return None
         label = _level_label(self.q, item.question.scale, res.value)
-        givers = sum(1 for a in res.answers.values() if a.kind == "level")
         return [Trigger(f"{qid}{place}: {res.value:.1f} ({label})", 1 - scale.normalise(res.value), proc,
-                        float(givers), question=qid)]
+                        float(res.support), question=qid)]
 
     def _disagreement(self, qid: str) -> list[Trigger] | None:
         if qid == "any":

@@ -11,8 +11,8 @@ from __future__ import annotations
 import shutil
 import sys
 import textwrap
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import IO, Any
 
 import questionary

@@ -9,13 +9,13 @@ The method, in the order it is applied (the README's Methodology section says th
    respondents who gave one. "Not applicable" and "don't know" answers are left out of the
    mean. The spread (highest minus lowest level) is kept; a spread of
    ``scoring.disagreement_levels`` (2) or more is a disagreement finding. An answer may record
-   its basis: said (the default), seen or measured. Where a level seen or measured differs from
-   one only said, the evidence wins (the mean of the seen and measured levels) and the conflict
-   is a contradiction: a disagreement finding even one level apart.
-3. If nobody gave a level but somebody said "don't know", the instance is an **evidence gap**.
+   its basis: said (the default), seen or measured. A level said *above* the highest level seen
+   or measured is left out of the mean (the evidence contradicts it) and the conflict is a
+   contradiction, a disagreement finding even one level apart; a lower level said stays in.
+3. If nobody gave a level or N/A but somebody said "don't know", the instance is an **evidence gap**.
    With ``scoring.dont_know: lowest`` (the default) it scores as the lowest level: what nobody
    in the room can vouch for cannot be credited. With ``exclude`` it is left out like N/A.
-4. If every answer is N/A the instance is out of every denominator.
+4. If nobody gave a level and somebody said N/A, the instance is out of every denominator.
 5. A level maps to 0..1 by ``(value - lowest) / (highest - lowest)`` on its scale.
 6. Criterion score (per process) = weighted mean of its question scores; process score =
    criterion-weighted mean of its criterion scores; processes section = importance-weighted
@@ -61,7 +61,16 @@ class QuestionResult:
     answers: dict[str, Answer]  # respondent name -> answer (visible ones only)
     spread: int | None
     disagreement: bool  # two levels or more apart, or a claim the evidence contradicts
-    contradiction: bool = False  # a level seen or measured differs from one only said
+    contradiction: bool = False  # a level said above the highest one seen or measured
+
+    @property
+    def support(self) -> int:
+        """Return how many respondents back the value: those who gave a level, at least 2 with evidence.
+
+        A level seen or measured is as firm as the room confirming it, so it counts as two.
+        """
+        given = [a for a in self.answers.values() if a.kind == "level"]
+        return max(len(given), 2) if any(a.evidenced for a in given) else len(given)
 
 
 @dataclass(frozen=True)
@@ -326,9 +335,12 @@ def _aggregate(
     scale = q.scale_of(qu)
     given = [ans for ans in seen.values() if ans.kind == "level" and ans.level is not None]
     levels = [ans.level for ans in given if ans.level is not None]
+    # Evidence shows what is there; it cannot show the gaps someone lives with. So a level seen or
+    # measured overrides the claims above it (the "it works" that an audit contradicts), while a
+    # lower level said beside it stays in the mean (the part of the process the document missed).
     shown = [ans.level for ans in given if ans.evidenced and ans.level is not None]
-    claimed = {ans.level for ans in given if not ans.evidenced}
-    contradiction = bool(shown) and bool(claimed - set(shown))
+    overstated = [ans for ans in given if not ans.evidenced and shown and (ans.level or 0) > max(shown)]
+    contradiction = bool(overstated)
     status: Status
     value: float | None = None
     spread: int | None = None
@@ -336,15 +348,16 @@ def _aggregate(
         status = "hidden"
     elif levels:
         status = "scored"
-        counted = shown if contradiction else levels  # evidence outweighs a word it contradicts
+        counted = [ans.level for ans in given if ans not in overstated and ans.level is not None]
         value = sum(counted) / len(counted)
         spread = max(levels) - min(levels)
+    elif any(ans.kind == NA for ans in seen.values()):
+        # Like a level, an N/A comes from someone who knows the process: it outweighs a "don't know".
+        status = "na"
     elif any(ans.kind == "dont_know" for ans in seen.values()):
         status = "dont_know"
         if q.scoring.dont_know == "lowest":
             value = float(scale.low)
-    elif any(ans.kind == NA for ans in seen.values()):
-        status = "na"
     else:
         status = "unanswered"
     return QuestionResult(

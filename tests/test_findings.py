@@ -131,6 +131,11 @@ def test_evidence_outweighs_a_claim_it_contradicts_even_one_level_apart() -> Non
     assert res.contradiction and res.disagreement
     assert [(r.process, r.question) for r in f.contradictions] == [("sales", "meas-kpi")]
     assert any("1 claim is contradicted by evidence" in s for s in f.verdict_reasons)
+    # A lower level said beside the evidence stays: a document cannot show the gaps someone lives with.
+    lower = with_answer("Ana", "sales", "meas-kpi", Answer(level=1))
+    card, f = findings_for({"Ana": lower, "Ben": shown}, ["sales"])
+    res = card.result("sales", "meas-kpi")
+    assert res is not None and res.value == 1.5 and not res.contradiction and f.contradictions == []
     # Seen and said agreeing is no contradiction; the mean counts both.
     agree = with_answer("Ben", "sales", "meas-kpi", Answer(level=3, basis="measured"))
     card, f = findings_for({"Ana": said, "Ben": agree}, ["sales"])
@@ -165,3 +170,22 @@ def test_answers_between_two_levels_give_a_range_and_say_whether_the_verdict_hol
     f = find(Q, score(Q, a), a)
     assert f.uncertainty is not None and f.uncertainty.holds
     assert f.verdict_reasons[1].startswith("Go in every reading: with the one answer recorded between two levels")
+
+
+def test_not_applicable_from_someone_who_knows_outweighs_dont_know() -> None:
+    ana = with_answer("Ana", "sales", "own-mandate", Answer(kind="na", reason="no mandate needed"))
+    ben = with_answer("Ben", "sales", "own-mandate", Answer(kind="dont_know"))
+    card, f = findings_for({"Ana": ana, "Ben": ben}, ["sales"])
+    res = card.result("sales", "own-mandate")
+    assert res is not None and res.status == "na" and f.evidence_gaps == []
+
+
+def test_a_level_shown_is_as_firm_as_the_room_confirming_it() -> None:
+    said = everything(Q, 2, ["sales"])
+    _, alone = findings_for({"Ana": said}, ["sales"], {"sales": 5})
+    shown = {g: {qid: Answer(level=2, basis="seen") for qid in qs} for g, qs in said.items()}
+    _, evidenced = findings_for({"Ana": shown}, ["sales"], {"sales": 5})
+    one = next(r for r in alone.risks if r.key == "process:sales")
+    firm = next(r for r in evidenced.risks if r.key == "process:sales")
+    assert one.thin and not firm.thin
+    assert (one.severity, firm.severity) == (35.0, 50.0)
