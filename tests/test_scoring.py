@@ -160,3 +160,38 @@ def test_custom_process_gets_the_templated_questions_only() -> None:
 )
 def test_band_edges(value: float, band: str) -> None:
     assert band_for(Q.scoring.bands, value) == band
+
+
+def _with_verdict(go: float, conditional: float, max_risk: str | None = "medium"):  # type: ignore[no-untyped-def]
+    rule = Q.scoring.verdict.model_copy(update={
+        "go": Q.scoring.verdict.go.model_copy(update={"min_index": go, "max_risk": max_risk}),
+        "conditional": Q.scoring.verdict.conditional.model_copy(update={"min_index": conditional})})
+    return Q.model_copy(update={"scoring": Q.scoring.model_copy(update={"verdict": rule})})
+
+
+def _card(q, level: int = 3, **programme: int):  # type: ignore[no-untyped-def]
+    answers = everything(q, level, ["sales"])
+    answers[PROGRAMME].update(programme)
+    return score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"]))
+
+
+@pytest.mark.parametrize(("go", "verdict"), [(75.0, "Go"), (75.1, "Conditional")], ids=["at", "just-above"])
+def test_go_needs_an_index_at_its_threshold_not_above_it(go: float, verdict: str) -> None:
+    card = _card(_with_verdict(go, 45))
+    assert card.index == 75.0
+    assert card.verdict == verdict
+
+
+@pytest.mark.parametrize(("conditional", "verdict"), [(75.0, "Conditional"), (75.1, "No-go")], ids=["at", "just-above"])
+def test_conditional_needs_an_index_at_its_threshold_not_above_it(conditional: float, verdict: str) -> None:
+    card = _card(_with_verdict(90, conditional))
+    assert card.verdict == verdict
+
+
+def test_a_sin_at_the_allowed_risk_does_not_block_go_but_one_above_does() -> None:
+    medium = _card(_with_verdict(60, 45), **{"strat-agreed": 2})  # risk 50: medium in mini
+    assert medium.sin("strategy").level == "medium"  # type: ignore[union-attr]
+    assert medium.index >= 60 and medium.verdict == "Go"
+    high = _card(_with_verdict(60, 45), **{"strat-agreed": 1})  # risk 75: high
+    assert high.index >= 60 and high.verdict == "Conditional"
+    assert "Strategy" in high.verdict_reasons[0] or "strategy" in high.verdict_reasons[0].lower()
