@@ -39,6 +39,11 @@ THIN_RESPONDENTS = 1.5  # mean respondents per scored question at or below which
 CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
 
 
+def evidence_factor(support: float) -> float:
+    """Return 0.7 for one respondent per question, rising linearly to 1.0 at two or more."""
+    return 0.7 + 0.3 * max(0.0, min(1.0, support - 1.0))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What a score or finding rests on: answers given, by how many people, and what is missing."""
@@ -57,8 +62,8 @@ class Evidence:
 
     @property
     def factor(self) -> float:
-        """Return the evidence factor of the severity: 0.7 at one respondent, 1.0 at two or more."""
-        return 0.7 + 0.3 * max(0.0, min(1.0, self.support - 1.0))
+        """Return the evidence factor of the severity."""
+        return evidence_factor(self.support)
 
     def words(self) -> str:
         """Return the evidence in a few words, for a report line."""

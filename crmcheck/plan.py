@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from crmcheck.findings import evidence_factor
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
 from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard
 
@@ -258,13 +259,10 @@ def _gap(triggers: Sequence[Trigger]) -> float:
     return sum(plain) / len(plain)
 
 
-def evidence_factor(triggers: Sequence[Trigger]) -> float:
-    """Return 0.7 when the answers behind the triggers come from one respondent, up to 1.0 at two."""
+def _evidence(triggers: Sequence[Trigger]) -> float:
+    """Return the evidence factor of the best-backed trigger (1.0 when none rests on answers)."""
     supports = [t.support for t in triggers if t.support is not None]
-    if not supports:
-        return 1.0
-    best = max(supports)
-    return 0.7 + 0.3 * max(0.0, min(1.0, best - 1.0))
+    return evidence_factor(max(supports)) if supports else 1.0
 
 
 def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
@@ -300,7 +298,7 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 continue
             gap = _gap(triggers)
             weight = importance[target] if target is not None else programme_weight
-            priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * evidence_factor(triggers)
+            priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * _evidence(triggers)
             fired.setdefault(rule.id, {})[target] = (priority, gap, triggers)
 
     for rule in q.rules:
