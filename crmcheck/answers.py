@@ -25,7 +25,7 @@ from pydantic import (
 
 from crmcheck.errors import AnswersError
 from crmcheck.located import Loc, Source, load_yaml, parse_yaml, validate
-from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire, Stage
 
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
@@ -127,6 +127,8 @@ class AnswersFile(_Model):
     processes: list[ProcessValue] = Field(min_length=1)
     respondents: list[RespondentEntry] = Field(min_length=1)
     targets: dict[str, float] | None = None
+    stage: Stage | None = Field(None, description="Where the CRM programme stands.")
+    go_live: dt.date | None = Field(None, description="When the CRM went (or goes) live, where known.")
 
 
 # ---------------------------------------------------------------- the core data
@@ -182,6 +184,8 @@ class Assessment:
     processes: list[ScopedProcess]
     respondents: list[Respondent]
     targets: dict[str, float] = field(default_factory=dict)
+    stage: Stage | None = None  # where the CRM programme stands; None: not recorded (everything applies)
+    go_live: dt.date | None = None
 
 
 def slugify(name: str) -> str:
@@ -284,6 +288,10 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
                 if item is None:
                     bad(aloc, f"no question '{qid}' is asked for '{group}'")
                     continue
+                if not q.asks(item, model.stage):
+                    bad(aloc, f"question '{qid}' is not asked {_at(model.stage)}; remove the answer "
+                        "or correct the assessment's 'stage'")
+                    continue
                 ans = _to_answer(raw)
                 qu = item.question
                 scale = q.scale_of(qu)
@@ -318,7 +326,12 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
 
     if problems:
         raise AnswersError(problems)
-    return Assessment(model.client, model.label, model.date, model.questionnaire, scoped, respondents, targets)
+    return Assessment(model.client, model.label, model.date, model.questionnaire, scoped, respondents, targets,
+                      model.stage, model.go_live)
+
+
+def _at(stage: str | None) -> str:
+    return "at this stage" if stage is None else f"when the programme is {STAGE_TITLES.get(stage, stage)}"
 
 
 def _to_answer(raw: AnswerEntry) -> Answer:
@@ -354,9 +367,13 @@ def to_data(a: Assessment) -> dict[str, Any]:
         "label": a.label,
         "date": a.date,
         "questionnaire": a.questionnaire_ref,
-        "processes": processes,
-        "respondents": respondents,
     }
+    if a.stage is not None:
+        data["stage"] = a.stage
+    if a.go_live is not None:
+        data["go_live"] = a.go_live
+    data["processes"] = processes
+    data["respondents"] = respondents
     if a.targets:
         data["targets"] = dict(a.targets)
     return data

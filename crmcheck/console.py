@@ -12,7 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from crmcheck.findings import Findings
+from crmcheck.findings import Findings, stage_words
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Scorecard
@@ -80,7 +80,9 @@ def scorecard_renderable(
     parts: list[Any] = []
     head = Text()
     head.append(f"{card.client} · {card.label}", style="bold")
-    head.append(f"   {card.questionnaire} · {card.date.isoformat()}\n", style="dim")
+    stage = stage_words(card.stage)
+    head.append(f"   {card.questionnaire} · {card.date.isoformat()}" + (f" · {stage}" if stage else "") + "\n",
+                style="dim")
     head.append("Readiness index ")
     head.append(f"{card.index:.1f}", style=f"bold {score_style(card.index)}")
     head.append(f" / 100  ({card.band})")

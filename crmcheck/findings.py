@@ -26,6 +26,7 @@ Ties break on weight, then size, then title: never on questionnaire order.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -286,6 +287,49 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
         contradictions=contradictions,
         uncertainty=uncertainty,
     )
+
+
+# What each verdict means where the programme stands: "Go" before selection is not "Go" two
+# years after go-live. None (stage not recorded) keeps the stage-neutral words.
+VERDICT_WORDS: dict[str | None, dict[str, str]] = {
+    None: {"Go": "is ready to proceed with CRM",
+           "Conditional": "can proceed with CRM only once the conditions below are met",
+           "No-go": "is not ready to roll out CRM yet"},
+    "before-selection": {"Go": "is ready to start selecting a CRM system",
+                         "Conditional": "can start selecting a CRM system once the conditions below are met",
+                         "No-go": "is not ready to start selecting a CRM system"},
+    "selecting": {"Go": "is ready to choose a CRM system against its own processes",
+                  "Conditional": "can choose a CRM system only once the conditions below are met",
+                  "No-go": "should pause its selection until the basics below are in place"},
+    "implementing": {"Go": "is ready to go live",
+                     "Conditional": "can go live only once the conditions below are met",
+                     "No-go": "is not ready to go live"},
+    "live": {"Go": "runs its CRM on sound foundations",
+             "Conditional": "runs its CRM on foundations that need the repairs below",
+             "No-go": "is not getting what it should from its CRM until the foundations below are repaired"},
+}
+
+
+def stage_words(stage: str | None, go_live: dt.date | None = None) -> str | None:
+    """Return where the programme stands in words ("live since 1 March 2026"), or None if not recorded."""
+    if stage is None:
+        return None
+    words = {"before-selection": "Before selection", "selecting": "Selecting a system",
+             "implementing": "Implementing", "live": "Live"}.get(stage, stage)
+    if go_live is not None:
+        when = f"{go_live.day} {go_live:%B %Y}"
+        words += f" since {when}" if stage == "live" else f", go-live {when}"
+    return words
+
+
+def headline(card: Scorecard) -> str:
+    """Return the report's one-sentence answer, in the words of the programme's stage."""
+    words = VERDICT_WORDS.get(card.stage, VERDICT_WORDS[None])[card.verdict]
+    out = f"{card.client} {words}: readiness index {card.index:.1f} of 100 ({card.band})."
+    n = len(card.blockers)
+    if n:
+        out += f" {n} blocker{'s' if n != 1 else ''} must be cleared first."
+    return out
 
 
 def _sin_of(q: Questionnaire, qid: str) -> str:

@@ -120,10 +120,10 @@ class AnswerSink(Protocol):
         """Forget one answer."""
 
 
-def plan_steps(q: Questionnaire, scope: Sequence[ScopedProcess]) -> list[Step]:
-    """Return every question instance in interview order: each process in scope, then the programme."""
-    steps = [Step(p.id, item) for p in scope for item in q.process_items(p.id)]
-    steps += [Step(PROGRAMME, item) for item in q.programme_items()]
+def plan_steps(q: Questionnaire, scope: Sequence[ScopedProcess], stage: str | None = None) -> list[Step]:
+    """Return every question instance asked at a stage, in interview order: each process, then the programme."""
+    steps = [Step(p.id, item) for p in scope for item in q.process_items(p.id) if q.asks(item, stage)]
+    steps += [Step(PROGRAMME, item) for item in q.programme_items() if q.asks(item, stage)]
     return steps
 
 
@@ -152,6 +152,7 @@ class Interview:
         previous: dict[tuple[str, str], Answer] | None = None,
         previous_label: str | None = None,
         prefill: bool = False,
+        stage: str | None = None,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], dt.datetime] = dt.datetime.now,
     ) -> None:
@@ -162,7 +163,7 @@ class Interview:
         self.previous_label = previous_label
         self.prefill = prefill
         self.clock, self.now = clock, now
-        self.steps = plan_steps(q, self.scope)
+        self.steps = plan_steps(q, self.scope, stage)
         self.titles = {p.id: p.title for p in self.scope}
         self.durations: list[float] = []
         self.given = 0

@@ -286,11 +286,13 @@ def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
 
 
 def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
-    """Evaluate every rule against the scorecard and return the ranked, deduplicated plan."""
+    """Evaluate every rule that applies at the assessment's stage and return the ranked, deduplicated plan."""
     importance = {p.id: p.importance for p in card.processes}
     programme_weight = max([q.scoring.programme_importance, *importance.values()])
     fired: dict[str, dict[str | None, tuple[float, float, list[Trigger]]]] = {}
     for rule in q.rules:
+        if card.stage is not None and rule.stages is not None and card.stage not in rule.stages:
+            continue
         targets: list[str | None] = [p.id for p in card.processes] if rule.scope == "process" else [None]
         for target in targets:
             triggers = _Eval(q, card, target).run(rule.when)

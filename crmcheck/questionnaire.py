@@ -32,6 +32,12 @@ PROGRAMME = "programme"
 """The pseudo-process under which programme-wide (seven sins) answers are kept."""
 
 
+Stage = Literal["before-selection", "selecting", "implementing", "live"]
+STAGES: tuple[Stage, ...] = ("before-selection", "selecting", "implementing", "live")
+STAGE_TITLES = {"before-selection": "before selection", "selecting": "selecting a system",
+                "implementing": "implementing", "live": "live"}
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -155,6 +161,8 @@ class Question(_Model):
     allow_na: bool = False
     critical: Critical | None = None
     show_if: Condition | None = None
+    stages: list[Stage] | None = Field(
+        None, min_length=1, description="Programme stages in which the question is asked (default: every stage).")
 
 
 class ProcessQuestion(Question):
@@ -287,6 +295,8 @@ class Rule(_Model):
     leads_when: list[Literal["Go", "Conditional", "No-go"]] = Field(
         default_factory=list,
         description="Verdicts that imply this action: when the verdict is one of them, it comes first.")
+    stages: list[Stage] | None = Field(
+        None, min_length=1, description="Programme stages in which the rule applies (default: every stage).")
 
 
 class Questionnaire(_Model):
@@ -325,6 +335,11 @@ class Questionnaire(_Model):
     def programme_items(self) -> list[Item]:
         """Return the programme-wide (sin) questions, in interview order."""
         return list(_index(self).programme)
+
+    def asks(self, item: Item, stage: str | None) -> bool:
+        """Return whether a question is asked at a programme stage (an unknown stage asks everything)."""
+        stages = item.question.stages
+        return stage is None or stages is None or stage in stages
 
     def question(self, question_id: str) -> Item | None:
         """Return a question, wherever it is defined."""
@@ -678,6 +693,10 @@ def _check_rules(q: Questionnaire) -> list[Problem]:
         if not found and not _can_fire(q, rule.when):
             problems.append(((*loc, "when"), f"rule '{rule.id}' can never fire: its conditions "
                              "contradict each other or ask for impossible values"))
+        elif not found and not any(_fires_at(q, rule.when, st) for st in (rule.stages or STAGES)):
+            problems.append(((*loc, "stages") if rule.stages else (*loc, "when"),
+                             f"rule '{rule.id}' can never fire: the questions it needs are not asked in "
+                             f"any stage it applies to ({', '.join(rule.stages or STAGES)})"))
         for j, other in enumerate(rule.supersedes):
             if other not in rule_ids:
                 problems.append(((*loc, "supersedes", j), f"unknown rule '{other}'"))
@@ -709,6 +728,21 @@ def _check_after_cycles(q: Questionnaire) -> list[Problem]:
                 seen.add(cur)
                 stack += after.get(cur, [])
     return out
+
+
+def _fires_at(q: Questionnaire, cond: Condition, stage: str) -> bool:
+    """Return whether a condition can hold at a stage, as far as which questions are asked there."""
+    if cond.all is not None:
+        return all(_fires_at(q, c, stage) for c in cond.all)
+    if cond.any is not None:
+        return any(_fires_at(q, c, stage) for c in cond.any)
+    if cond.not_ is not None:
+        return True  # "not" holds when its question is not asked
+    qid = cond.question or (cond.disagreement if cond.disagreement != "any" else None)
+    if qid is None:
+        return True
+    item = _index(q).by_id.get(qid)
+    return item is None or q.asks(item, stage)
 
 
 def _check_refs(q: Questionnaire, rule: Rule, cond: Condition, loc: Loc) -> list[Problem]:

@@ -150,6 +150,7 @@ class Scorecard:
     respondents: list[RespondentSummary]
     completeness: float
     open_blockers: list[OpenBlocker] = field(default_factory=list)
+    stage: str | None = None  # where the CRM programme stands; None: not recorded
     targets: dict[str, float] = field(default_factory=dict)  # effective: questionnaire defaults, then the assessment's
 
     def result(self, process: str, question: str) -> QuestionResult | None:
@@ -254,7 +255,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
             any_visible = False
             for r in a.respondents:
                 mine = per_resp[(r.name, group)]
-                if not visible(q, item, mine):
+                if not q.asks(item, a.stage) or not visible(q, item, mine):
                     continue
                 any_visible = True
                 asked[r.name] += 1
@@ -324,6 +325,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         respondents=summaries,
         completeness=completeness,
         open_blockers=open_blockers,
+        stage=a.stage,
         targets={**q.scoring.targets, **a.targets},
     )
 

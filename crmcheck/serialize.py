@@ -1,7 +1,7 @@
 """The documented JSON shapes of a scorecard and its action plan (``--json`` output).
 
 Shape (``crmcheck score --json``), version 2:
-``{"format": "crmcheck.scorecard/2", "questionnaire", "client", "label", "date", "index", "band",
+``{"format": "crmcheck.scorecard/2", "questionnaire", "client", "label", "date", "stage", "index", "band",
 "verdict", "verdict_reasons" (sentences, as every report prints them), "completeness",
 "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100}, "processes": [{id, title,
 importance, custom, score, criteria}], "sins": [{id, title, score, risk, level}], "blockers": [...],
@@ -85,6 +85,7 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
         "client": card.client,
         "label": card.label,
         "date": card.date.isoformat(),
+        "stage": card.stage,
         "index": card.index,
         "band": card.band,
         "verdict": card.verdict,

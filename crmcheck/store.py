@@ -91,6 +91,8 @@ assessments = Table(
     Column("targets", Text),  # JSON {key: value}; since schema 2
     Column("summary", Text),  # JSON cache of derived scores; since schema 2
     Column("previous_id", Integer),  # the assessment this one was started --from; since schema 3
+    Column("stage", String(20)),  # where the CRM programme stands; since schema 4
+    Column("go_live", String(10)),  # since schema 4
     UniqueConstraint("client_id", "label"),
 )
 
@@ -140,12 +142,15 @@ def _fill_versions(conn: Connection) -> None:
 
 # Schema history. 1: the first release. 2: assessment targets and the summary cache.
 # 3: questionnaire version column; the assessment an assessment was started from.
+# 4: an answer's basis and neighbouring level; the programme's stage and go-live date.
 # Each step is SQL both SQLite and PostgreSQL accept, or a function of the connection.
 MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
     3: ["ALTER TABLE questionnaires ADD COLUMN version VARCHAR(100)", _fill_versions,
         "ALTER TABLE assessments ADD COLUMN previous_id INTEGER"],
-    4: ["ALTER TABLE answers ADD COLUMN basis VARCHAR(10)", "ALTER TABLE answers ADD COLUMN alt INTEGER"],
+    4: ["ALTER TABLE answers ADD COLUMN basis VARCHAR(10)", "ALTER TABLE answers ADD COLUMN alt INTEGER",
+        "ALTER TABLE assessments ADD COLUMN stage VARCHAR(20)",
+        "ALTER TABLE assessments ADD COLUMN go_live VARCHAR(10)"],
 }
 
 
@@ -321,14 +326,17 @@ class Store:
 
     def create_assessment(
         self, questionnaire_text: str, client: str, label: str, date: dt.date, scope: list[ScopedProcess],
-        targets: dict[str, float] | None = None, *, previous: int | None = None,
+        targets: dict[str, float] | None = None, *, previous: int | None = None, stage: str | None = None,
+        go_live: dt.date | None = None,
     ) -> int:
         """Create an empty assessment with its processes in scope; return its id."""
         with self._tx() as conn:
-            return self._create(conn, questionnaire_text, client, label, date, scope, targets or {}, previous)
+            return self._create(conn, questionnaire_text, client, label, date, scope, targets or {}, previous,
+                                stage, go_live)
 
     def _create(self, conn: Connection, text: str, client: str, label: str, date: dt.date,
-                scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None) -> int:
+                scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None,
+                stage: str | None = None, go_live: dt.date | None = None) -> int:
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
@@ -336,6 +344,7 @@ class Store:
             aid = _new_id(conn.execute(insert(assessments).values(
                 client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
                 created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
+                stage=stage, go_live=go_live.isoformat() if go_live else None,
             )))
         except IntegrityError:
             raise BadInputError(f"assessment '{client}/{label}' already exists in {self.where}; "
@@ -357,7 +366,8 @@ class Store:
                                         f"(id {old}); use --replace to overwrite it")
                 self._cascade(conn, old)
                 conn.execute(delete(assessments).where(assessments.c.id == old))
-            aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets)
+            aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
+                               stage=a.stage, go_live=a.go_live)
             for i, r in enumerate(a.respondents):
                 rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i)
                 rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
@@ -494,7 +504,8 @@ class Store:
         q = _parse(a.qtext)
         _interview_order(q, scope, people)
         assessment = Assessment(a.client, a.label, dt.date.fromisoformat(a.date), a.qref, scope, people,
-                                json.loads(a.targets) if a.targets else {})
+                                json.loads(a.targets) if a.targets else {}, a.stage,
+                                dt.date.fromisoformat(a.go_live) if a.go_live else None)
         return StoredAssessment(aid, q, a.qtext, assessment, a.status, dt.datetime.fromisoformat(a.created),
                                 dt.datetime.fromisoformat(a.updated), a.previous_id)
 

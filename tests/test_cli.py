@@ -67,7 +67,7 @@ def test_score_json_has_the_documented_shape() -> None:
     data = json.loads(result.output)
     assert data["format"] == "crmcheck.scorecard/2"
     assert set(data) == {
-        "format", "questionnaire", "client", "label", "date", "index", "band", "verdict",
+        "format", "questionnaire", "client", "label", "date", "stage", "index", "band", "verdict",
         "verdict_reasons", "completeness", "sections", "criteria", "targets", "processes", "sins", "blockers",
         "disagreements", "evidence_gaps", "findings", "respondents", "actions",
     }

@@ -49,6 +49,9 @@ def start_new_interview(db: Path) -> pexpect.spawn:
     child.send("\r")
     child.expect("How important is Lead management")
     child.send("\r")
+    child.expect("Where does the CRM programme stand")
+    child.send("\x1b[B")  # selecting
+    child.send("\r")
     for prompt, reply in (("name", "Ana Silva"), ("Role", "Head of Sales"), ("Department", "Sales"),
                           ("Interviewer", "")):
         child.expect(prompt)
@@ -67,7 +70,9 @@ def test_killed_interview_resumes_with_every_confirmed_answer(tmp_path: Path) ->
     child.kill(signal.SIGKILL)
     child.wait()
 
-    saved = open_store(str(db)).load("acme/2026-Q4").assessment.respondents[0].answers
+    stored = open_store(str(db)).load("acme/2026-Q4").assessment
+    assert stored.stage == "selecting"  # asked at setup
+    saved = stored.respondents[0].answers
     assert [(k, a.kind, a.level, a.note) for k, a in saved.items()] == [
         (("leads", "own-owner"), "level", 3, "named in May"),
         (("leads", "own-mandate"), "level", 2, None),

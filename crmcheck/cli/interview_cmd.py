@@ -97,6 +97,7 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     previous = state.get("previous", {}).get(info.name, {})
     prompter = QuestionaryPrompter(color=color)
     engine = Interview(stored.questionnaire, a.processes, prompter, store, rid, person.answers if person else {},
+                       stage=a.stage,
                        previous=previous, previous_label=state.get("previous_label"), prefill=prefill)
     # Count what the progress line counts: questions whose show_if may still reveal them included.
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
@@ -163,7 +164,28 @@ def _new_or_existing(store: Store, client: str | None, label: str, questionnaire
     for p in scope:
         value = prompts.select(f"How important is {p.title} to the business?", importance, default=str(p.importance))
         rated.append(ScopedProcess(p.id, p.title, int(value), p.custom))
-    return store.create_assessment(text, client, label, dt.date.today(), rated)
+    stage, go_live = _ask_stage(prompts)
+    return store.create_assessment(text, client, label, dt.date.today(), rated, stage=stage, go_live=go_live)
+
+
+def _ask_stage(prompts: Any) -> tuple[str, dt.date | None]:
+    """Ask where the CRM programme stands, and the go-live date once it is implementing or live."""
+    stage = prompts.select("Where does the CRM programme stand?", [
+        ("before-selection", "Before selection: no system chosen, no selection under way"),
+        ("selecting", "Selecting: requirements, vendor demos or a shortlist under way"),
+        ("implementing", "Implementing: a system is chosen and being configured or rolled out"),
+        ("live", "Live: the system is in use"),
+    ])
+    if stage not in ("implementing", "live"):
+        return stage, None
+    while True:
+        raw = prompts.text("Go-live date (YYYY-MM-DD; Enter if not known):")
+        if not raw:
+            return stage, None
+        try:
+            return stage, dt.date.fromisoformat(raw)
+        except ValueError:
+            print(f"'{raw}' is not a date like 2026-03-31; try again or press Enter.")
 
 
 def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file: Path | None) -> int:
@@ -181,7 +203,8 @@ def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file
         text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
         aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
                                       prev.assessment.client, label, dt.date.today(), prev.assessment.processes,
-                                      prev.assessment.targets, previous=prev.id)
+                                      prev.assessment.targets, previous=prev.id, stage=prev.assessment.stage,
+                                      go_live=prev.assessment.go_live)
         for r in prev.assessment.respondents:
             store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
     return aid

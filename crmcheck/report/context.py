@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcheck.answers import Answer, Assessment
-from crmcheck.findings import find
+from crmcheck.findings import find, headline, stage_words
 from crmcheck.history import (
     ActionRef,
     AnswerChange,
@@ -53,6 +53,7 @@ class Meta:
     author: str | None
     keywords: list[str]
     lang: str = "en"
+    stage: str | None = None  # the programme's stage in words, e.g. "live since 2026-03-01"
 
 
 @dataclass(frozen=True)
@@ -723,7 +724,7 @@ def build_context(
         band_description=band.description if band else None,
         verdict=card.verdict,
         verdict_reasons=list(found.verdict_reasons),
-        headline=_headline(card, len(blockers)),
+        headline=headline(card),
         blockers=blockers,
         top_risks=ranked[:3],
         first_actions=b.actions[:5],
@@ -766,6 +767,7 @@ def build_context(
             prepared_by=brand.firm,
             author=brand.author,
             keywords=["CRM readiness", assessment.client, assessment.label, card.verdict, card.band],
+            stage=stage_words(assessment.stage, assessment.go_live),
         ),
         brand=BrandView(brand.firm, brand.author, brand.primary, brand.accent, brand.cover_line,
                         brand.disclaimer, brand.contact, brand.logo is not None),
@@ -815,18 +817,6 @@ def _band(q: Questionnaire, value: float) -> str:
     from crmcheck.scoring import band_for
 
     return band_for(q.scoring.bands, round(value, 1))
-
-
-def _headline(card: Scorecard, blockers: int) -> str:
-    verdict = {
-        "Go": "is ready to proceed with CRM",
-        "Conditional": "can proceed with CRM only once the conditions below are met",
-        "No-go": "is not ready to roll out CRM yet",
-    }[card.verdict]
-    out = f"{card.client} {verdict}: readiness index {card.index:.1f} of 100 ({card.band})."
-    if blockers:
-        out += f" {blockers} blocker{'s' if blockers != 1 else ''} must be cleared first."
-    return out
 
 
 # ---------------------------------------------------------------- history: since last quarter, trend, targets
