@@ -158,6 +158,22 @@ class CaseResult:
     thin_top: list[int] = field(default_factory=list)
 
 
+def with_stage(path: Path, stage: str | None, tmp: Path) -> Path:
+    """Return the answers file, with the case's stage added where the rater could not record one.
+
+    The stage is a plain fact of the transcript's company profile, not a judgement; raters of
+    the first panel had no field for it.
+    """
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if stage is None or data.get("stage"):
+        return path
+    data = {**{k: v for k, v in data.items() if k != "processes" and k != "respondents"}, "stage": stage,
+            "processes": data["processes"], "respondents": data["respondents"]}
+    out = tmp / f"{path.parent.parent.name}-{path.parent.name}.yaml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any) -> CaseResult:
     """Return one case's figures for one crmcheck version."""
     res = CaseResult(case, sorted(raters))
@@ -268,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         if raters:
             cases[case] = raters
     out: dict[str, Any] = {}
-    out["current"] = report("this checkout", [measure(c, refs[c], r, judge_current) for c, r in cases.items()])
+    staged_dir = Path(tempfile.mkdtemp(prefix="panel-"))
+    staged = {c: {n: with_stage(p, refs[c].get("stage"), staged_dir) for n, p in r.items()} for c, r in cases.items()}
+    out["current"] = report("this checkout", [measure(c, refs[c], r, judge_current) for c, r in staged.items()])
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / "baseline"

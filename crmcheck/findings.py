@@ -16,9 +16,12 @@ Severity of a risk (0-100), the rule the ranking uses (README, Methodology):
 - **weight** is a process's importance / 5; for a sin, ``scoring.programme_importance`` / 5
   times the sin's weight relative to the mean sin weight. A programme risk touches every
   process, so at the default (importance 4) a sin weighs like an important process.
-- **evidence** is 0.7 when the area rests on one respondent per question, rising linearly to
-  1.0 at two or more (a level seen or measured counts as two): at equal size, what the room
-  confirms, or what was shown, ranks above one person's word.
+- **evidence** is 0.7 when everything the area rests on comes from one respondent, and 1.0
+  when two or more respondents speak to it (a level seen or measured counts as a second
+  voice): at equal size, what the room confirms, or what was shown, ranks above one person's
+  word. It counts people across the area, not per question: sins are asked of everyone and a
+  process of those who run it, and a pattern across a process's questions from several
+  people is confirmed even when each question had one voice.
 
 Ties break on weight, then size, then title: never on questionnaire order.
 """
@@ -36,12 +39,16 @@ from crmcheck.questionnaire import PROGRAMME, Questionnaire
 from crmcheck.scoring import Blocker, QuestionResult, Scorecard, score
 
 RiskKind = Literal["sin", "process"]
-THIN_RESPONDENTS = 1.5  # mean respondents per scored question at or below which evidence is thin
 CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
 
 
+def backers(respondents: int, evidenced: bool) -> int:
+    """Return how many respondents back a finding: a level seen or measured counts as a second one."""
+    return max(respondents, 2) if evidenced and respondents else respondents
+
+
 def evidence_factor(support: float) -> float:
-    """Return 0.7 for one respondent per question, rising linearly to 1.0 at two or more."""
+    """Return 0.7 for one respondent's word, 1.0 from two respondents (or one with evidence shown)."""
     return 0.7 + 0.3 * max(0.0, min(1.0, support - 1.0))
 
 
@@ -54,12 +61,12 @@ class Evidence:
     questions: int  # question instances with at least one level
     dont_know: int  # question instances nobody could answer
     not_covered: int  # question instances nobody answered at all
-    support: float  # mean respondents per scored question, evidence shown counting as two (0 when none)
+    support: float  # respondents behind it, evidence shown counting as a second one (0 when none)
 
     @property
     def thin(self) -> bool:
         """Return whether this rests on one respondent's word (or on nothing)."""
-        return self.support <= THIN_RESPONDENTS
+        return self.support <= 1
 
     @property
     def factor(self) -> float:
@@ -72,8 +79,6 @@ class Evidence:
             return "no answer gives a level"
         who = "one respondent" if self.respondents == 1 else f"{self.respondents} respondents"
         out = f"{self.answers} answer{'s' if self.answers != 1 else ''} from {who}"
-        if self.thin and self.respondents > 1:
-            out += ", mostly one per question"
         if self.dont_know:
             out += f"; {self.dont_know} question{'s' if self.dont_know != 1 else ''} nobody could answer"
         return out
@@ -186,21 +191,21 @@ class Findings:
 
 
 def _evidence(results: Iterable[QuestionResult]) -> Evidence:
-    answers = backing = questions = dk = uncovered = 0
+    answers = questions = dk = uncovered = 0
+    evidenced = False
     people: set[str] = set()
     for r in results:
         if r.status == "scored":
             givers = [n for n, a in r.answers.items() if a.kind == "level"]
             answers += len(givers)
-            backing += r.support
+            evidenced = evidenced or any(a.evidenced for a in r.answers.values() if a.kind == "level")
             people.update(givers)
             questions += 1
         elif r.status == "dont_know":
             dk += 1
         elif r.status == "unanswered":
             uncovered += 1
-    support = backing / questions if questions else 0.0
-    return Evidence(answers, len(people), questions, dk, uncovered, support)
+    return Evidence(answers, len(people), questions, dk, uncovered, backers(len(people), evidenced))
 
 
 def _known_score(results: Iterable[QuestionResult]) -> float | None:

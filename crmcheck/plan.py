@@ -10,14 +10,15 @@ Priority (0-100) = 100 × gap × impact × importance × evidence, where
 - importance is the process's importance / 5. A programme rule weighs like the most important
   process in scope (at least ``scoring.programme_importance``): a programme-wide gap touches
   every process, so it is never capped below a process rule;
-- evidence is 0.7 when the answers that fired the rule come from one respondent, rising to 1.0
-  at two or more, a level seen or measured counting as two (as for risks in ``findings``): one
-  person's single 0 ranks below a gap the room confirms or a document shows.
+- evidence is 0.7 when the answers that fired the rule come from one respondent, 1.0 from two
+  or more, a level seen or measured counting as a second voice (as for risks in ``findings``):
+  one person's single 0 ranks below a gap the room confirms or a document shows.
 A process-scope rule that fires for several processes becomes one action listing them,
 ranked by its highest priority.
 
 Order of the plan: first the actions the verdict implies (``leads_when``), then those that
-clear a blocker or an open blocker, then the rest by priority; ties break on lower effort,
+clear a blocker or an open blocker (unless it rests on one respondent's word), then the rest by
+priority; ties break on lower effort,
 then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
 names rules whose actions must come before it; the plan honours that order. A rule listed in
 another firing rule's ``supersedes`` is dropped where that other rule fired.
@@ -28,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from crmcheck.findings import evidence_factor
+from crmcheck.findings import backers, evidence_factor
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
 from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard
 
@@ -161,9 +162,13 @@ class _Eval:
         raise AssertionError(f"unhandled condition {cond}")  # the model allows nothing else
 
     def _support(self, pick: Callable[[QuestionResult], bool]) -> float | None:
-        """Return the mean number of respondents behind the scored questions ``pick`` selects."""
-        counts = [r.support for r in self.card.questions if r.status == "scored" and pick(r)]
-        return sum(counts) / len(counts) if counts else None
+        """Return how many respondents back the scored questions ``pick`` selects (as in findings)."""
+        picked = [r for r in self.card.questions if r.status == "scored" and pick(r)]
+        if not picked:
+            return None
+        people = {n for r in picked for n, a in r.answers.items() if a.kind == "level"}
+        shown = any(a.evidenced for r in picked for a in r.answers.values() if a.kind == "level")
+        return float(backers(len(people), shown))
 
     def _compare(
         self, cond: Condition, value: float | None, label: str, process: str | None,
@@ -318,8 +323,10 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
         act = _action(rules[rid], per)
         act.owner = owner_for(act.recommendation.owner, card.respondents)
         act.leads = card.verdict in rules[rid].leads_when
+        # A blocker resting on one respondent's word does not jump the queue: it ranks by priority.
         act.clears_blocker = any(
-            t.question is not None and ((t.process or PROGRAMME), t.question) in blocked for t in act.triggers)
+            t.question is not None and ((t.process or PROGRAMME), t.question) in blocked
+            and (t.support is None or t.support > 1) for t in act.triggers)
         actions.append(act)
     actions.sort(key=_rank)
     return ActionPlan(_honour_after(actions, rules))

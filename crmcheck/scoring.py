@@ -69,8 +69,10 @@ class QuestionResult:
 
         A level seen or measured is as firm as the room confirming it, so it counts as two.
         """
+        from crmcheck.findings import backers
+
         given = [a for a in self.answers.values() if a.kind == "level"]
-        return max(len(given), 2) if any(a.evidenced for a in given) else len(given)
+        return backers(len(given), any(a.evidenced for a in given))
 
 
 @dataclass(frozen=True)

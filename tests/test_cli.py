@@ -56,9 +56,9 @@ def test_score_prints_the_scorecard() -> None:
     assert "No data integration" in out and "high" in out
     assert "Blockers" in out and "Disagreements" in out
     assert "The three biggest risks" in out and "Why this verdict" in out
-    # The blocker's own action first (it caps the verdict), then by priority.
-    assert "1 │ Name an accountable owner — Dealer" in out
-    assert "2 │ Grade leads — Lead management" in out
+    # The blocker rests on one respondent's word, so its action ranks by priority, not first.
+    assert "1 │ Grade leads — Lead management" in out
+    assert "3 │ Name an accountable owner — Dealer" in out
 
 
 def test_score_json_has_the_documented_shape() -> None:
@@ -76,8 +76,10 @@ def test_score_json_has_the_documented_shape() -> None:
     assert data["blockers"][0] == {"process": "dealer-onboarding", "question": "own-owner", "value": 0.0,
                                    "below": 1, "caps": "No-go", "reason": None}
     assert data["disagreements"][1]["levels"] == {"Ana Silva": 1, "Ben Okafor": 3}
-    assert data["actions"][0]["rule"] == "name-owner" and data["actions"][0]["rank"] == 1
-    assert data["actions"][0]["clears_blocker"] and data["actions"][0]["owner"] == "Executive sponsor (to be named)"
+    assert data["actions"][0]["rule"] == "grade-leads" and data["actions"][0]["rank"] == 1
+    owner = data["actions"][2]
+    assert owner["rule"] == "name-owner" and not owner["clears_blocker"] and owner["thin"]
+    assert owner["owner"] == "Executive sponsor (to be named)"
     assert data["findings"]["top_risks"] == ["sin:data", "process:leads", "process:dealer-onboarding"]
     assert data["verdict_reasons"][1] == ("Blocker: “Is there a named owner?” (Dealer onboarding) is at 0.0, "
                                           "below 1; it caps the verdict at No-go.")

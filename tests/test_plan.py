@@ -153,6 +153,20 @@ def test_the_verdicts_own_action_comes_first_then_what_clears_a_blocker() -> Non
     assert [a.rule for a in build_action_plan(q, card).actions] == ["minor", "pause"]
 
 
+def test_a_blocker_on_one_respondents_word_does_not_jump_the_queue() -> None:
+    q = _tied(**{"minor": {"impact": "high"}})
+    q = q.model_copy(update={"rules": [q.rules[0], Q.rules[0]]})
+    answers = everything(q, 2, ["sales"])
+    answers["sales"]["own-owner"] = 0  # a blocker, from Ana alone
+    other = everything(q, 2, ["sales"])
+    del other["sales"]["own-owner"]
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": other}, ["sales"])))
+    by_rule = {a.rule: a for a in plan.actions}
+    assert not by_rule["name-owner"].clears_blocker and by_rule["name-owner"].thin
+    assert by_rule["minor"].priority > by_rule["name-owner"].priority
+    assert [a.rule for a in plan.actions] == ["minor", "name-owner"]
+
+
 def test_after_puts_the_prerequisite_first_whatever_the_priority() -> None:
     q = _tied(**{"automate": {"impact": "high"}, "strategy": {"impact": "low"}})
     q = q.model_copy(update={"rules": [q.rules[0].model_copy(update={"after": ["strategy"]}), q.rules[1]]})
