@@ -206,8 +206,11 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any)
         levels = [x for x in files[name].values() if x.get("level") is not None]
         res.hesitations.append((sum(1 for x in levels if x.get("or") is not None), len(levels)))
         res.verdicts.append(f"{j.verdict} {j.index:.1f}")
-        res.ranges.append("-" if j.low is None or j.high is None else
-                          f"{j.low[0]:.1f}-{j.high[0]:.1f} {j.low[1]}{'' if j.low[1] == j.high[1] else '/' + j.high[1]}")
+        if j.low is None or j.high is None:
+            res.ranges.append("-")
+        else:
+            verdicts = j.low[1] if j.low[1] == j.high[1] else f"{j.low[1]}/{j.high[1]}"
+            res.ranges.append(f"{j.low[0]:.1f}-{j.high[0]:.1f} {verdicts}")
         res.tops.append(j.top_risks[:3])
         res.firsts.append(j.actions[0] if j.actions else "-")
         res.thin_top.append(j.thin_top)
@@ -236,7 +239,7 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
         "risk_overlap": [o for r in results for o in r.risk_overlap],
         "first_action_in_reference_five": [f for r in results for f in r.first_in_five],
         "five_overlap": [o for r in results for o in r.five_overlap],
-        "hesitation_share": (sum(h for h, _ in hes) / sum(n for _, n in hes)) if hes and sum(n for _, n in hes) else None,
+        "hesitation_share": sum(h for h, _ in hes) / total if (total := sum(n for _, n in hes)) else None,
     }
 
 
