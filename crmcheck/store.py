@@ -181,6 +181,7 @@ class AssessmentInfo:
     respondents: int
     completeness: float
     index: float | None
+    stage: str | None = None
 
 
 @dataclass(frozen=True)
@@ -539,7 +540,8 @@ class Store:
                     stored = self._load(conn, row.id)
                     summary = self._write_summary(conn, row.id, stored.questionnaire, stored.assessment)
                 out.append(AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
-                                          row.ref, summary["respondents"], summary["completeness"], summary["index"]))
+                                          row.ref, summary["respondents"], summary["completeness"], summary["index"],
+                                          summary.get("stage")))
             return out
 
     def resumable(self, client: str | None = None) -> int | None:
@@ -620,6 +622,7 @@ def summarise(q: Questionnaire, a: Assessment) -> dict[str, Any]:
         "criteria_titles": [[c.id, c.title] for c in q.criteria],
         "sin_titles": [[s.id, s.title] for s in q.sins],
         "targets": dict(card.targets),
+        "stage": a.stage,
     }
 
 

@@ -93,9 +93,10 @@ class Summary:
     criteria_titles: list[tuple[str, str]] = field(default_factory=list)
     sin_titles: list[tuple[str, str]] = field(default_factory=list)
     targets: dict[str, float] = field(default_factory=dict)
+    stage: str | None = None
 
 
-_BRIEF = ("v", "index", "band", "verdict", "completeness", "respondents", "questionnaire")
+_BRIEF = ("v", "index", "band", "verdict", "completeness", "respondents", "questionnaire", "stage")
 
 
 def summaries(url: str | None, client: str | None = None, *, full: bool = True) -> list[Summary] | None:
@@ -150,4 +151,5 @@ def _summary(ident: int, name: str, label: str, date: str, status: str, s: dict[
         sins=s.get("sins", {}), processes=s.get("processes", {}),
         criteria_titles=[(i, t) for i, t in s.get("criteria_titles", [])],
         sin_titles=[(i, t) for i, t in s.get("sin_titles", [])], targets=s.get("targets", {}),
+        stage=s.get("stage"),
     )

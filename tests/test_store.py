@@ -134,6 +134,7 @@ def test_list_and_show(db: Path) -> None:
     assert "Northwind Components/2026-Q4" in listed and "50.0" in listed
     rows = json.loads(run(db, "list", "--client", "northwind", "--json").output)  # type: ignore[attr-defined]
     assert rows[0]["index"] == 50.0 and rows[0]["respondents"] == 4 and rows[0]["verdict"] == "Conditional"
+    assert rows[0]["stage"] == "before-selection"
     shown = json.loads(run(db, "show", "northwind/2026-Q4", "--json").output)  # type: ignore[attr-defined]
     assert shown["index"] == 50.0 and shown["targets"]["index"] == 65
     missing = run(db, "show", "acme/2026-Q4")

@@ -32,14 +32,16 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
     if fast is not None:
         rows = [{"id": s.id, "client": s.client, "label": s.label, "date": s.date.isoformat(), "status": s.status,
                  "questionnaire": s.questionnaire, "respondents": s.respondents,
-                 "completeness": round(s.completeness, 3), "index": s.index, "band": s.band, "verdict": s.verdict}
+                 "completeness": round(s.completeness, 3), "index": s.index, "band": s.band, "verdict": s.verdict,
+                 "stage": s.stage}
                 for s in fast]
     else:
         from crmcheck.store import open_store
 
         rows = [{"id": i.id, "client": i.client, "label": i.label, "date": i.date.isoformat(), "status": i.status,
                  "questionnaire": i.questionnaire_ref, "respondents": i.respondents,
-                 "completeness": round(i.completeness, 3), "index": i.index, "band": None, "verdict": None}
+                 "completeness": round(i.completeness, 3), "index": i.index, "band": None, "verdict": None,
+                 "stage": i.stage}
                 for i in open_store(db).assessments(client)]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
