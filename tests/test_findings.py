@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pytest
 from builders import assessment, everything, mini
 
 from crmcheck.answers import Answer
-from crmcheck.findings import find
+from crmcheck.findings import find, headline, stage_words
 from crmcheck.questionnaire import PROGRAMME
 from crmcheck.scoring import score
 
@@ -189,3 +192,42 @@ def test_a_level_shown_is_as_firm_as_the_room_confirming_it() -> None:
     firm = next(r for r in evidenced.risks if r.key == "process:sales")
     assert one.thin and not firm.thin
     assert (one.severity, firm.severity) == (35.0, 50.0)
+
+
+@pytest.mark.parametrize(("stage", "go_live", "words"), [
+    (None, None, None),
+    ("before-selection", None, "Before selection"),
+    ("selecting", None, "Selecting a system"),
+    ("implementing", dt.date(2027, 3, 1), "Implementing, go-live 1 March 2027"),
+    ("live", dt.date(2026, 3, 9), "Live since 9 March 2026"),
+    ("live", None, "Live"),
+], ids=["none", "before", "selecting", "implementing", "live", "live-undated"])
+def test_stage_in_words(stage: str | None, go_live: dt.date | None, words: str | None) -> None:
+    assert stage_words(stage, go_live) == words
+
+
+@pytest.mark.parametrize(("stage", "verdict", "sentence"), [
+    (None, "Go", "is ready to proceed with CRM"),
+    ("before-selection", "No-go", "is not ready to start selecting a CRM system"),
+    ("before-selection", "Conditional", "can start selecting a CRM system once the conditions below are met"),
+    ("selecting", "No-go", "should pause its selection until the basics below are in place"),
+    ("implementing", "Go", "is ready to go live"),
+    ("implementing", "Conditional", "can go live only once the conditions below are met"),
+    ("live", "Conditional", "runs its CRM on foundations that need the repairs below"),
+    ("live", "No-go", "is not getting what it should from its CRM until the foundations below are repaired"),
+])
+def test_the_headline_speaks_for_the_stage(stage: str | None, verdict: str, sentence: str) -> None:
+    card = score(Q, assessment(Q, {"Ana": everything(Q, 2, ["sales"])}, ["sales"]))
+    card = dataclasses.replace(card, stage=stage, verdict=verdict, blockers=[])
+    assert headline(card) == f"Acme {sentence}: readiness index {card.index:.1f} of 100 ({card.band})."
+
+
+def test_evidence_in_words() -> None:
+    ana = everything(Q, 2, ["sales"])
+    ana["sales"]["meas-kpi"] = "dont_know"
+    _, f = findings_for({"Ana": ana, "Ben": everything(Q, 2, ["sales"])}, ["sales"])
+    sales = next(r for r in f.risks if r.key == "process:sales")
+    assert sales.evidence.words() == "5 answers from 2 respondents"
+    _, alone = findings_for({"Ana": ana}, ["sales"])
+    sales = next(r for r in alone.risks if r.key == "process:sales")
+    assert sales.evidence.words() == "2 answers from one respondent; 1 question nobody could answer"

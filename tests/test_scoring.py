@@ -8,6 +8,8 @@ processes 3 : programme 2; bands 0-40-70-100; Go needs 70 and no high risk; Cond
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from builders import assessment, everything, mini
 
@@ -195,3 +197,38 @@ def test_a_sin_at_the_allowed_risk_does_not_block_go_but_one_above_does() -> Non
     high = _card(_with_verdict(60, 45), **{"strat-agreed": 1})  # risk 75: high
     assert high.index >= 60 and high.verdict == "Conditional"
     assert "Strategy" in high.verdict_reasons[0] or "strategy" in high.verdict_reasons[0].lower()
+
+
+@pytest.mark.parametrize(("cond", "answers", "shown"), [
+    ({"question": "own-owner", "at_least": 2}, {"own-owner": 2}, True),
+    ({"question": "own-owner", "at_least": 2}, {"own-owner": 1}, False),
+    ({"question": "own-owner", "below": 2}, {"own-owner": 1}, True),
+    ({"question": "own-owner", "below": 2}, {"own-owner": 2}, False),
+    ({"question": "own-owner", "below": 2}, {"own-owner": "dont_know"}, False),
+    ({"question": "own-owner", "below": 2}, {}, False),
+    ({"question": "own-owner", "answer": "dont_know"}, {"own-owner": "dont_know"}, True),
+    ({"question": "own-owner", "answer": "dont_know"}, {"own-owner": 1}, False),
+    ({"question": "own-owner", "answer": "unanswered"}, {}, True),
+    ({"question": "own-owner", "answer": "unanswered"}, {"own-owner": 0}, False),
+    ({"all": [{"question": "own-owner", "at_least": 1}, {"question": "meas-kpi", "below": 3}]},
+     {"own-owner": 1, "meas-kpi": 2}, True),
+    ({"all": [{"question": "own-owner", "at_least": 1}, {"question": "meas-kpi", "below": 3}]},
+     {"own-owner": 1, "meas-kpi": 3}, False),
+    ({"any": [{"question": "own-owner", "at_least": 3}, {"question": "meas-kpi", "below": 1}]},
+     {"own-owner": 1, "meas-kpi": 0}, True),
+    ({"any": [{"question": "own-owner", "at_least": 3}, {"question": "meas-kpi", "below": 1}]},
+     {"own-owner": 1, "meas-kpi": 2}, False),
+    ({"not": {"question": "own-owner", "at_least": 1}}, {"own-owner": 0}, True),
+    ({"not": {"question": "own-owner", "at_least": 1}}, {"own-owner": 1}, False),
+], ids=lambda v: None)
+def test_show_if_conditions(cond: dict[str, object], answers: dict[str, object], shown: bool) -> None:
+    from builders import answer
+
+    from crmcheck.questionnaire import Condition
+    from crmcheck.scoring import visible
+
+    item = Q.question("own-mandate")
+    assert item is not None
+    item = dataclasses.replace(item, question=item.question.model_copy(
+        update={"show_if": Condition.model_validate(cond)}))
+    assert visible(Q, item, {k: answer(v) for k, v in answers.items()}) is shown
