@@ -7,6 +7,8 @@ sample company's result, which the demo, the README and the report tests show.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from crmcheck.assess import load_answers_file
@@ -92,3 +94,28 @@ def test_sample_scores_as_documented() -> None:
     plan = build_action_plan(q, card)
     assert len(plan.actions) >= 20
     assert {a.horizon for a in plan.actions} >= {30, 60, 90}
+
+
+def test_the_sample_plans_are_pinned(update_golden: bool) -> None:
+    """The built-in rules over the three sample quarters: every action, its rank, priority and owner.
+
+    The rules use every condition form (all, any, not, criterion, process, sin risk, index,
+    disagreement), so a change to how any of them is read shows up here. Refresh deliberately
+    with ``pytest --update-golden`` and read the diff.
+    """
+    from crmcheck.assess import judge, load_answers_file
+    from crmcheck.demo import demo_files
+
+    lines = []
+    for path in demo_files():
+        j = judge(*load_answers_file(path))
+        lines.append(f"# {j.assessment.label}: {j.card.index} {j.card.verdict}; top risks "
+                     + ", ".join(f"{r.key} {r.severity}" for r in j.findings.top_risks))
+        for n, a in enumerate(j.plan.actions, start=1):
+            flags = "".join(f for f, on in (("L", a.leads), ("B", a.clears_blocker), ("T", a.thin)) if on)
+            lines.append(f"{n:>2} {a.rule} {a.priority} {flags or '-'} [{', '.join(a.processes)}] {a.owner}")
+    text = "\n".join(lines) + "\n"
+    golden = Path(__file__).parent / "golden" / "sample-plans.txt"
+    if update_golden:
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "the sample plans changed; if intended: pytest --update-golden"
