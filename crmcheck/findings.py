@@ -36,15 +36,10 @@ from typing import Literal
 
 from crmcheck.answers import Assessment
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
-from crmcheck.scoring import Blocker, QuestionResult, Scorecard, score
+from crmcheck.scoring import Blocker, QuestionResult, Scorecard, backers, score
 
 RiskKind = Literal["sin", "process"]
 CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
-
-
-def backers(respondents: int, evidenced: bool) -> int:
-    """Return how many respondents back a finding: a level seen or measured counts as a second one."""
-    return max(respondents, 2) if evidenced and respondents else respondents
 
 
 def evidence_factor(support: float) -> float:
@@ -171,14 +166,12 @@ class Findings:
     """The assessment's judgement, ready for every output format to present."""
 
     risks: list[Risk]  # every sin and process with a size above zero, most severe first
-    blockers: list[Blocker]  # answered below the threshold
     open_blockers: list[Gap]  # critical questions nobody answered or could answer
     evidence_gaps: list[Gap]
     not_covered: list[Gap]
     disagreements: list[QuestionResult]  # widest first, then the more important area
     coverage: Coverage
     coverage_by_area: dict[str, Coverage]  # process id or sin id
-    verdict: str
     verdict_reasons: list[str]
     thin_areas: list[str] = field(default_factory=list)  # risk keys resting on one respondent
     contradictions: list[QuestionResult] = field(default_factory=list)  # seen or measured against said
@@ -279,14 +272,12 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
                                uncertainty)
     return Findings(
         risks=risks,
-        blockers=list(card.blockers),
         open_blockers=open_blockers,
         evidence_gaps=gaps,
         not_covered=uncovered,
         disagreements=disagreements,
         coverage=coverage,
         coverage_by_area={k: _coverage(v) for k, v in by_area.items()},
-        verdict=card.verdict,
         verdict_reasons=reasons,
         thin_areas=[r.key for r in risks if r.thin],
         contradictions=contradictions,
@@ -349,7 +340,7 @@ def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[Quest
     size = 0.0 if known is None else 100 - known
     for b in blockers:
         size = max(size, CAP_SIZE[b.caps])
-    severity = size * weight * (ev.factor if ev.questions else 0.7)
+    severity = size * weight * ev.factor
     return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), weight, round(severity, 1),
                 _level(q, size), ev, tuple(blockers))
 
@@ -375,13 +366,11 @@ def _uncertainty(q: Questionnaire, card: Scorecard, a: Assessment) -> Uncertaint
     if not hesitations:
         return None
     low, high = score(q, _read(a, "low")), score(q, _read(a, "high"))
-    ranges: dict[str, tuple[float, float]] = {}
-    for lo, hi in zip(low.sins, high.sins, strict=True):
-        if lo.score is not None and hi.score is not None and round(lo.score, 1) != round(hi.score, 1):
-            ranges[f"sin:{lo.id}"] = (round(lo.score, 1), round(hi.score, 1))
-    for plo, phi in zip(low.processes, high.processes, strict=True):
-        if plo.score is not None and phi.score is not None and round(plo.score, 1) != round(phi.score, 1):
-            ranges[f"process:{plo.id}"] = (round(plo.score, 1), round(phi.score, 1))
+    pairs = [(f"sin:{lo.id}", lo.score, hi.score) for lo, hi in zip(low.sins, high.sins, strict=True)]
+    pairs += [(f"process:{lo.id}", lo.score, hi.score)
+              for lo, hi in zip(low.processes, high.processes, strict=True)]
+    ranges = {key: (round(a, 1), round(b, 1)) for key, a, b in pairs
+              if a is not None and b is not None and round(a, 1) != round(b, 1)}
     return Uncertainty(Reading(low.index, low.band, low.verdict), Reading(high.index, high.band, high.verdict),
                        hesitations, ranges)
 

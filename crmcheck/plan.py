@@ -29,9 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from crmcheck.findings import backers, evidence_factor
+from crmcheck.findings import evidence_factor
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
-from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard
+from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard, backers
 
 IMPACT = {"high": 1.0, "medium": 2 / 3, "low": 1 / 3}
 EFFORT_ORDER = {"low": 0, "medium": 1, "high": 2}

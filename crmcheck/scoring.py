@@ -69,8 +69,6 @@ class QuestionResult:
 
         A level seen or measured is as firm as the room confirming it, so it counts as two.
         """
-        from crmcheck.findings import backers
-
         given = [a for a in self.answers.values() if a.kind == "level"]
         return backers(len(given), any(a.evidenced for a in given))
 
@@ -183,6 +181,11 @@ class Scorecard:
             cache = {(r.process, r.question): r for r in self.questions}
             self.__dict__["_key_cache"] = cache
         return cache
+
+
+def backers(respondents: int, evidenced: bool) -> int:
+    """Return how many respondents back a value or finding: a level seen or measured counts as a second one."""
+    return max(respondents, 2) if evidenced and respondents else respondents
 
 
 def band_for(bands: Iterable[Band], value: float) -> str:
