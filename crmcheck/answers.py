@@ -43,6 +43,7 @@ class ProcessEntry(_Model):
     id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: Text | None = None
     importance: int | None = Field(None, ge=1, le=5)
+    wave: int | None = Field(None, ge=1, description="The roll-out wave this process goes live in.")
 
     @model_validator(mode="after")
     def _id_or_name(self) -> ProcessEntry:
@@ -129,6 +130,7 @@ class AnswersFile(_Model):
     targets: dict[str, float] | None = None
     stage: Stage | None = Field(None, description="Where the CRM programme stands.")
     go_live: dt.date | None = Field(None, description="When the CRM went (or goes) live, where known.")
+    wave: int | None = Field(None, ge=1, description="The roll-out wave going live next; later waves do not block it.")
 
 
 # ---------------------------------------------------------------- the core data
@@ -160,6 +162,7 @@ class ScopedProcess:
     title: str
     importance: int
     custom: bool = False
+    wave: int | None = None  # the roll-out wave it goes live in; None: the current one
 
 
 @dataclass
@@ -186,6 +189,15 @@ class Assessment:
     targets: dict[str, float] = field(default_factory=dict)
     stage: Stage | None = None  # where the CRM programme stands; None: not recorded (everything applies)
     go_live: dt.date | None = None
+    wave: int | None = None  # the roll-out wave going live next; None: one go-live for everything
+
+    def later_wave(self, process_id: str) -> bool:
+        """Return whether a process goes live in a wave after the current one (so cannot block it)."""
+        return _later(self.wave, {p.id: p.wave for p in self.processes}.get(process_id))
+
+
+def _later(current: int | None, wave: int | None) -> bool:
+    return current is not None and wave is not None and wave > current
 
 
 def slugify(name: str) -> str:
@@ -248,18 +260,18 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
                 bad(("processes", i), f"unknown process '{e.id}'; use a catalogue id ({ids}) "
                     "or give a custom process a 'name'")
                 continue
-            scoped.append(ScopedProcess(proc.id, proc.title, e.importance or proc.importance))
+            scoped.append(ScopedProcess(proc.id, proc.title, e.importance or proc.importance, wave=e.wave))
         else:
             assert e.name is not None
             pid = e.id or slugify(e.name)
             catalogue = q.process(pid)
             if catalogue is not None and e.id is not None:
-                scoped.append(ScopedProcess(pid, e.name, e.importance or catalogue.importance))
+                scoped.append(ScopedProcess(pid, e.name, e.importance or catalogue.importance, wave=e.wave))
             else:
                 if pid == PROGRAMME:
                     bad(("processes", i), f"'{PROGRAMME}' is reserved; choose another name")
                     continue
-                scoped.append(ScopedProcess(pid, e.name, e.importance or 3, custom=catalogue is None))
+                scoped.append(ScopedProcess(pid, e.name, e.importance or 3, custom=catalogue is None, wave=e.wave))
     seen: set[str] = set()
     for i, sp in enumerate(scoped):
         if sp.id in seen:
@@ -324,10 +336,14 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
         elif not 0 <= value <= 100:
             bad(("targets", key), f"expected a score between 0 and 100, got {value:g}")
 
+    waves = [sp.wave for sp in scoped if sp.wave is not None]
+    if waves and model.wave is None:
+        bad(("wave",), "processes name their roll-out wave, but the file does not say which wave goes live "
+            f"next; add 'wave: {min(waves)}' at the top")
     if problems:
         raise AnswersError(problems)
     return Assessment(model.client, model.label, model.date, model.questionnaire, scoped, respondents, targets,
-                      model.stage, model.go_live)
+                      model.stage, model.go_live, model.wave)
 
 
 def _at(stage: str | None) -> str:
@@ -348,10 +364,11 @@ def to_data(a: Assessment) -> dict[str, Any]:
     """Return an assessment as answers-file data (the inverse of loading)."""
     processes: list[Any] = []
     for sp in a.processes:
-        if sp.custom:
-            processes.append({"name": sp.title, "id": sp.id, "importance": sp.importance})
-        else:
-            processes.append({"id": sp.id, "importance": sp.importance})
+        proc: dict[str, Any] = ({"name": sp.title, "id": sp.id} if sp.custom else {"id": sp.id})
+        proc["importance"] = sp.importance
+        if sp.wave is not None:
+            proc["wave"] = sp.wave
+        processes.append(proc)
     respondents = []
     for r in a.respondents:
         grouped: dict[str, dict[str, Any]] = {}
@@ -372,6 +389,8 @@ def to_data(a: Assessment) -> dict[str, Any]:
         data["stage"] = a.stage
     if a.go_live is not None:
         data["go_live"] = a.go_live
+    if a.wave is not None:
+        data["wave"] = a.wave
     data["processes"] = processes
     data["respondents"] = respondents
     if a.targets:

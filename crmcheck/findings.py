@@ -259,7 +259,7 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
 
     gaps = [gap(r) for r in visible if r.status == "dont_know"]
     uncovered = [gap(r) for r in visible if r.status == "unanswered"]
-    open_blockers = [g for g in gaps + uncovered if g.critical]
+    open_blockers = [g for g in gaps + uncovered if g.critical and not card.later_wave(g.process)]
     open_blockers.sort(key=lambda g: (g.process != PROGRAMME, g.process, g.question))
     importance = {ps.id: ps.importance for ps in card.processes}
     disagreements = sorted(
@@ -394,6 +394,12 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
         where = "the programme" if b.process == PROGRAMME else _title(card, b.process)
         out.append(f"Blocker: “{_text(q, b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
                    f"it caps the verdict at {b.caps}.")
+    for b in card.deferred_blockers:
+        ps = card.process(b.process)
+        wave = ps.wave if ps is not None else None
+        out.append(f"“{_text(q, b.question)}” ({_title(card, b.process)}, wave {wave}) is at {b.value:.1f}, "
+                   f"below {b.below}; it does not hold up wave {card.wave}, but must be cleared before wave "
+                   f"{wave} goes live.")
     for g in open_blockers:
         where = "the programme" if g.process == PROGRAMME else _title(card, g.process)
         res = card.result(g.process, g.question)

@@ -104,6 +104,7 @@ class ProcessScore:
     custom: bool
     score: float | None
     criteria: dict[str, float | None]
+    wave: int | None = None  # the roll-out wave it goes live in; None: the current one
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ class Scorecard:
     completeness: float
     open_blockers: list[OpenBlocker] = field(default_factory=list)
     stage: str | None = None  # where the CRM programme stands; None: not recorded
+    wave: int | None = None  # the roll-out wave going live next; None: one go-live for everything
+    deferred_blockers: list[Blocker] = field(default_factory=list)  # on processes of a later wave
     targets: dict[str, float] = field(default_factory=dict)  # effective: questionnaire defaults, then the assessment's
 
     def result(self, process: str, question: str) -> QuestionResult | None:
@@ -160,6 +163,11 @@ class Scorecard:
     def process(self, process_id: str) -> ProcessScore | None:
         """Return one process's score."""
         return next((p for p in self.processes if p.id == process_id), None)
+
+    def later_wave(self, process_id: str) -> bool:
+        """Return whether a process goes live after the current wave (its blockers wait for its wave)."""
+        ps = self.process(process_id)
+        return self.wave is not None and ps is not None and ps.wave is not None and ps.wave > self.wave
 
     def sin(self, sin_id: str) -> SinScore | None:
         """Return one sin's score."""
@@ -282,7 +290,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
     for p in a.processes:
         crit = {c.id: group_score(p.id, c.id) for c in q.criteria}
         total = _wmean((crit[c.id], c.weight) for c in q.criteria)
-        processes.append(ProcessScore(p.id, p.title, p.importance, p.custom, total, crit))
+        processes.append(ProcessScore(p.id, p.title, p.importance, p.custom, total, crit, p.wave))
 
     criteria = {
         c.id: _wmean((ps.criteria[c.id], ps.importance) for ps in processes) for c in q.criteria
@@ -304,6 +312,11 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
     index = round(raw if raw is not None else 0.0, 1)
 
     blockers, open_blockers = _blockers(q, results)
+    # A process that goes live in a later wave cannot hold up the current one: its blockers are
+    # reported for its own wave and do not cap today's verdict.
+    deferred = [b for b in blockers if a.later_wave(b.process)]
+    blockers = [b for b in blockers if not a.later_wave(b.process)]
+    open_blockers = [o for o in open_blockers if not a.later_wave(o.process)]
     verdict, reasons = _verdict(q, index, sins, blockers, open_blockers)
     visible_results = [r for r in results if r.status != "hidden"]
     done = sum(1 for r in visible_results if r.status != "unanswered")
@@ -331,6 +344,8 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         completeness=completeness,
         open_blockers=open_blockers,
         stage=a.stage,
+        wave=a.wave,
+        deferred_blockers=deferred,
         targets={**q.scoring.targets, **a.targets},
     )
 

@@ -93,6 +93,7 @@ assessments = Table(
     Column("previous_id", Integer),  # the assessment this one was started --from; since schema 3
     Column("stage", String(20)),  # where the CRM programme stands; since schema 4
     Column("go_live", String(10)),  # since schema 4
+    Column("wave", Integer),  # the roll-out wave going live next; since schema 5
     UniqueConstraint("client_id", "label"),
 )
 
@@ -104,6 +105,7 @@ processes = Table(
     Column("title", String(200), nullable=False),
     Column("importance", Integer, nullable=False),
     Column("custom", Integer, nullable=False, default=0),
+    Column("wave", Integer),  # the roll-out wave the process goes live in; since schema 5
 )
 
 respondents = Table(
@@ -143,6 +145,7 @@ def _fill_versions(conn: Connection) -> None:
 # Schema history. 1: the first release. 2: assessment targets and the summary cache.
 # 3: questionnaire version column; the assessment an assessment was started from.
 # 4: an answer's basis and neighbouring level; the programme's stage and go-live date.
+# 5: roll-out waves (the assessment's current wave, each process's wave).
 # Each step is SQL both SQLite and PostgreSQL accept, or a function of the connection.
 MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
@@ -151,6 +154,7 @@ MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     4: ["ALTER TABLE answers ADD COLUMN basis VARCHAR(10)", "ALTER TABLE answers ADD COLUMN alt INTEGER",
         "ALTER TABLE assessments ADD COLUMN stage VARCHAR(20)",
         "ALTER TABLE assessments ADD COLUMN go_live VARCHAR(10)"],
+    5: ["ALTER TABLE assessments ADD COLUMN wave INTEGER", "ALTER TABLE processes ADD COLUMN wave INTEGER"],
 }
 
 
@@ -328,16 +332,16 @@ class Store:
     def create_assessment(
         self, questionnaire_text: str, client: str, label: str, date: dt.date, scope: list[ScopedProcess],
         targets: dict[str, float] | None = None, *, previous: int | None = None, stage: str | None = None,
-        go_live: dt.date | None = None,
+        go_live: dt.date | None = None, wave: int | None = None,
     ) -> int:
         """Create an empty assessment with its processes in scope; return its id."""
         with self._tx() as conn:
             return self._create(conn, questionnaire_text, client, label, date, scope, targets or {}, previous,
-                                stage, go_live)
+                                stage, go_live, wave)
 
     def _create(self, conn: Connection, text: str, client: str, label: str, date: dt.date,
                 scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None,
-                stage: str | None = None, go_live: dt.date | None = None) -> int:
+                stage: str | None = None, go_live: dt.date | None = None, wave: int | None = None) -> int:
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
@@ -345,7 +349,7 @@ class Store:
             aid = _new_id(conn.execute(insert(assessments).values(
                 client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
                 created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
-                stage=stage, go_live=go_live.isoformat() if go_live else None,
+                stage=stage, go_live=go_live.isoformat() if go_live else None, wave=wave,
             )))
         except IntegrityError:
             raise BadInputError(f"assessment '{client}/{label}' already exists in {self.where}; "
@@ -353,7 +357,7 @@ class Store:
         if scope:
             conn.execute(insert(processes), [
                 {"assessment_id": aid, "process_id": p.id, "position": i, "title": p.title,
-                 "importance": p.importance, "custom": int(p.custom)} for i, p in enumerate(scope)])
+                 "importance": p.importance, "custom": int(p.custom), "wave": p.wave} for i, p in enumerate(scope)])
         return aid
 
     def import_assessment(self, questionnaire_text: str, assessment: Assessment, *, replace: bool = False) -> int:
@@ -368,7 +372,7 @@ class Store:
                 self._cascade(conn, old)
                 conn.execute(delete(assessments).where(assessments.c.id == old))
             aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
-                               stage=a.stage, go_live=a.go_live)
+                               stage=a.stage, go_live=a.go_live, wave=a.wave)
             for i, r in enumerate(a.respondents):
                 rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i)
                 rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
@@ -489,7 +493,7 @@ class Store:
             .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
             .where(assessments.c.id == aid)
         ).one()
-        scope = [ScopedProcess(p.process_id, p.title, p.importance, bool(p.custom)) for p in conn.execute(
+        scope = [ScopedProcess(p.process_id, p.title, p.importance, bool(p.custom), p.wave) for p in conn.execute(
             select(processes).where(processes.c.assessment_id == aid).order_by(processes.c.position))]
         people: list[Respondent] = []
         by_id: dict[int, Respondent] = {}
@@ -506,7 +510,7 @@ class Store:
         _interview_order(q, scope, people)
         assessment = Assessment(a.client, a.label, dt.date.fromisoformat(a.date), a.qref, scope, people,
                                 json.loads(a.targets) if a.targets else {}, a.stage,
-                                dt.date.fromisoformat(a.go_live) if a.go_live else None)
+                                dt.date.fromisoformat(a.go_live) if a.go_live else None, a.wave)
         return StoredAssessment(aid, q, a.qtext, assessment, a.status, dt.datetime.fromisoformat(a.created),
                                 dt.datetime.fromisoformat(a.updated), a.previous_id)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SUMMARY_VERSION = 2  # 2: open blockers cap the verdict
 APP = "crmcheck"
 

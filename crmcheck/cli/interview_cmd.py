@@ -13,6 +13,7 @@ import click
 from crmcheck.cli import settings
 
 if TYPE_CHECKING:
+    from crmcheck.answers import ScopedProcess
     from crmcheck.questionnaire import Questionnaire
     from crmcheck.store import Store
 
@@ -165,27 +166,49 @@ def _new_or_existing(store: Store, client: str | None, label: str, questionnaire
         value = prompts.select(f"How important is {p.title} to the business?", importance, default=str(p.importance))
         rated.append(ScopedProcess(p.id, p.title, int(value), p.custom))
     stage, go_live = _ask_stage(prompts)
-    return store.create_assessment(text, client, label, dt.date.today(), rated, stage=stage, go_live=go_live)
+    wave, rated = _ask_waves(prompts, rated, stage)
+    return store.create_assessment(text, client, label, dt.date.today(), rated, stage=stage, go_live=go_live,
+                                   wave=wave)
 
 
-def _ask_stage(prompts: Any) -> tuple[str, dt.date | None]:
+def _ask_stage(prompts: Any, default: str | None = None,
+               go_live: dt.date | None = None) -> tuple[str, dt.date | None]:
     """Ask where the CRM programme stands, and the go-live date once it is implementing or live."""
     stage = prompts.select("Where does the CRM programme stand?", [
         ("before-selection", "Before selection: no system chosen, no selection under way"),
         ("selecting", "Selecting: requirements, vendor demos or a shortlist under way"),
         ("implementing", "Implementing: a system is chosen and being configured or rolled out"),
         ("live", "Live: the system is in use"),
-    ])
+    ], default=default)
     if stage not in ("implementing", "live"):
         return stage, None
     while True:
-        raw = prompts.text("Go-live date (YYYY-MM-DD; Enter if not known):")
+        raw = prompts.text("Go-live date (YYYY-MM-DD; Enter if not known):",
+                           default=go_live.isoformat() if go_live else "")
         if not raw:
             return stage, None
         try:
             return stage, dt.date.fromisoformat(raw)
         except ValueError:
             print(f"'{raw}' is not a date like 2026-03-31; try again or press Enter.")
+
+
+def _ask_waves(prompts: Any, scope: list[ScopedProcess], stage: str) -> tuple[int | None, list[ScopedProcess]]:
+    """While implementing, ask which processes go live in the next wave; the others wait for wave 2.
+
+    A process outside the wave going live cannot block it, so this decides what the verdict is about.
+    """
+    from crmcheck.answers import ScopedProcess
+
+    if stage != "implementing" or len(scope) < 2:
+        return None, scope
+    if prompts.confirm("Do all processes in scope go live together?", default=True):
+        return None, scope
+    now = prompts.checkbox("Which processes go live in the next wave? (Space to tick, Enter when done)",
+                           [(p.id, p.title, True) for p in scope])
+    if not now or len(now) == len(scope):
+        return None, scope
+    return 1, [ScopedProcess(p.id, p.title, p.importance, p.custom, 1 if p.id in now else 2) for p in scope]
 
 
 def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file: Path | None) -> int:
@@ -200,11 +223,21 @@ def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file
     if existing is not None:
         aid = existing
     else:
+        from crmcheck import prompts
+        from crmcheck.answers import ScopedProcess
+
         text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
+        # The stage moves on between quarters (selection starts, a wave goes live): ask, offering the last one.
+        stage, go_live = _ask_stage(prompts, prev.assessment.stage, prev.assessment.go_live)
+        scope, wave = prev.assessment.processes, prev.assessment.wave
+        if stage != "implementing":
+            scope, wave = [ScopedProcess(p.id, p.title, p.importance, p.custom) for p in scope], None
+        elif prev.assessment.stage != "implementing":
+            wave, scope = _ask_waves(prompts, scope, stage)
         aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
-                                      prev.assessment.client, label, dt.date.today(), prev.assessment.processes,
-                                      prev.assessment.targets, previous=prev.id, stage=prev.assessment.stage,
-                                      go_live=prev.assessment.go_live)
+                                      prev.assessment.client, label, dt.date.today(), scope,
+                                      prev.assessment.targets, previous=prev.id, stage=stage,
+                                      go_live=go_live, wave=wave)
         for r in prev.assessment.respondents:
             store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
     return aid
