@@ -243,6 +243,9 @@ def outline_renderable(q: Questionnaire) -> Group:
         for qu in sin.questions:
             s.add_row(f"  {qu.id}", qu.text, f"{qu.weight:g}", _flags(qu))
     parts.append(s)
+    for name, scale in q.scales.items():
+        if scale.rule:
+            parts.append(Text(f"How to pick a level ({name}): {scale.rule}"))
     parts.append(Text(f"{len(q.rules)} recommendation rules; bands: "
                       + ", ".join(f"{b.name} {b.from_:g}–{b.to:g}" for b in q.scoring.bands)))
     return Group(*parts)
@@ -256,7 +259,13 @@ def _flags(qu: Any) -> str:
         flags.append("conditional")
     if qu.allow_na:
         flags.append("n/a ok")
+    if qu.stages:
+        flags.append("only " + ",".join(_STAGE_SHORT[st] for st in qu.stages))
     return " ".join(flags)
+
+
+_STAGE_SHORT = {"before-selection": "before", "selecting": "selecting", "implementing": "implementing",
+                "live": "live"}
 
 
 def _arrow(change: float | None) -> Text:

@@ -1,11 +1,13 @@
-"""``crmcheck demo``: the sample company's three quarters, stored and rendered as a report.
+"""``crmcheck demo``: a sample company's quarters, stored and rendered as a report.
 
-The sample is Northwind Components, a fictional distributor of industrial parts: six processes,
-four respondents from sales, marketing, service and IT who see things differently, assessed in
-2026-Q2, 2026-Q3 and 2026-Q4. The answers files ship with the questionnaires; the report is the
-latest quarter's, with the two earlier ones as its history (trend chart, "since last quarter"),
-issued under a fictional consultancy's brand that ships with the templates, unless the user has
-a brand of their own.
+Two samples ship with the questionnaires. The default, Northwind Components, is a fictional
+distributor of industrial parts before it selects a CRM: six processes, four respondents from
+sales, marketing, service and IT who see things differently, assessed in 2026-Q2, Q3 and Q4.
+Tern Software, a subscription software company fourteen months after its CRM went live, shows
+what the tool asks and advises once a system is in use (2026-Q3 and Q4). The report is the latest
+quarter's, with the earlier ones as its history (trend chart, "since last quarter"), issued under
+a fictional consultancy's brand that ships with the templates, unless the user has a brand of
+their own.
 """
 
 from __future__ import annotations
@@ -23,7 +25,27 @@ if TYPE_CHECKING:
     from crmcheck.report import ReportResult
 
 DEFAULT_OUTPUT = Path("crmcheck-demo.pdf")
-QUARTERS = ("northwind-2026-Q2.yaml", "northwind-2026-Q3.yaml", "northwind-2026-Q4.yaml")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A sample company: its answers files, oldest quarter first, and how to find it in the store."""
+
+    key: str
+    client: str
+    files: tuple[str, ...]
+    story: str
+
+
+SAMPLES = {
+    "northwind": Sample("northwind", "Northwind Components",
+                        ("northwind-2026-Q2.yaml", "northwind-2026-Q3.yaml", "northwind-2026-Q4.yaml"),
+                        "an industrial parts distributor before it selects a CRM, three quarters"),
+    "tern": Sample("tern", "Tern Software", ("tern-2026-Q3.yaml", "tern-2026-Q4.yaml"),
+                   "a subscription software company live on its CRM for a year, two quarters"),
+}
+DEFAULT_SAMPLE = "northwind"
+QUARTERS = SAMPLES[DEFAULT_SAMPLE].files
 
 
 @dataclass(frozen=True)
@@ -52,12 +74,12 @@ def demo_brand_file() -> Path:
     return templates_dir() / "demo" / "brand.yaml"
 
 
-def demo_files() -> list[Path]:
-    """Return the sample's answers files, oldest quarter first."""
+def demo_files(sample: str = DEFAULT_SAMPLE) -> list[Path]:
+    """Return a sample's answers files, oldest quarter first."""
     from crmcheck.resources import sample_answers
 
     folder = sample_answers().parent
-    return [folder / name for name in QUARTERS]
+    return [folder / name for name in SAMPLES[sample].files]
 
 
 def load_quarter(answers: Path) -> DemoQuarter:
@@ -77,9 +99,9 @@ def load_demo(answers: Path | None = None) -> tuple[Questionnaire, str, Assessme
     return quarter.questionnaire, quarter.text, quarter.assessment
 
 
-def load_demo_history() -> list[DemoQuarter]:
-    """Return every quarter of the sample, oldest first; the last is the one the report is about."""
-    return [load_quarter(path) for path in demo_files()]
+def load_demo_history(sample: str = DEFAULT_SAMPLE) -> list[DemoQuarter]:
+    """Return every quarter of a sample, oldest first; the last is the one the report is about."""
+    return [load_quarter(path) for path in demo_files(sample)]
 
 
 def store_demo(db: str | None, quarters: list[DemoQuarter]) -> list[int]:
@@ -98,6 +120,7 @@ def run_demo(
     store: bool = True,
     brand: Brand | None = None,
     progress: Callable[[str], None] | None = None,
+    sample: str = DEFAULT_SAMPLE,
 ) -> DemoResult:
     """Store the sample's quarters (when a store is available) and write the latest one's PDF to ``out``."""
     from crmcheck.brand import load_brand
@@ -106,7 +129,7 @@ def run_demo(
 
     step = progress or (lambda _name: None)
     step("Loading the sample company")
-    quarters = load_demo_history()
+    quarters = load_demo_history(sample)
     *earlier, latest = quarters
     stored: list[int] = []
     note: str | None = None

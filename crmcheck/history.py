@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from crmcheck.answers import Assessment
 from crmcheck.plan import ActionPlan, build_action_plan
-from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
 from crmcheck.scoring import Scorecard, score
 from crmcheck.trend import Trend, TrendPoint
 
@@ -205,6 +205,9 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
         resolved.append(f"blocker cleared: {qid}" + ("" if proc == PROGRAMME else f" ({proc})"))
 
     mapping, map_notes = question_map(qa, qb)
+    stage_note = _stage_change(before, after)
+    if stage_note:
+        notes.append(stage_note)
     notes += map_notes
     answers = _answer_changes(before, after, mapping)
 
@@ -230,6 +233,22 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     target_rows += [d for d in sins if d.target is not None]
     return Comparison(before, after, criteria, processes, sins, answers, appeared, resolved, done, new,
                       target_rows, notes)
+
+
+def _stage_change(before: Snapshot, after: Snapshot) -> str | None:
+    """Say what a change of programme stage between two assessments means for comparing them."""
+    sb, sa = before.card.stage, after.card.stage
+    if sb == sa:
+        return None
+    if sb is None or sa is None:
+        known = str(sa or sb)
+        return (f"only one of the two assessments records the programme's stage ({STAGE_TITLES.get(known, known)}); "
+                "questions limited to a stage may have been asked in one and not the other")
+    asked = {(r.process, r.question) for r in before.card.questions if r.status != "hidden"}
+    now = {(r.process, r.question) for r in after.card.questions if r.status != "hidden"}
+    return (f"the programme moved from {STAGE_TITLES.get(sb, sb)} ({before.label}) to {STAGE_TITLES.get(sa, sa)} "
+            f"({after.label}); {len(asked ^ now)} question(s) were asked at only one of the two stages and are not "
+            "compared, so sin and index scores rest partly on different questions")
 
 
 def _show(ans: object) -> str:
@@ -286,11 +305,14 @@ def trend(client: str, snaps: Sequence[Snapshot]) -> Trend:
     ordered = sorted(snaps, key=lambda s: (s.assessment.date, s.assessment.label))
     points = [
         TrendPoint(s.label, s.assessment.date, s.questionnaire.ref, s.card.index, s.card.band, s.card.verdict,
-                   dict(s.card.criteria), {x.id: x.score for x in s.card.sins}, s.card.completeness)
+                   dict(s.card.criteria), {x.id: x.score for x in s.card.sins}, s.card.completeness, s.card.stage)
         for s in ordered
     ]
     notes: list[str] = []
     for prev, cur in pairwise(ordered):
+        stage_note = _stage_change(prev, cur)
+        if stage_note:
+            notes.append(f"{cur.label}: {stage_note}")
         if prev.questionnaire.ref != cur.questionnaire.ref:
             _, gaps = question_map(prev.questionnaire, cur.questionnaire)
             notes.append(f"{cur.label} was answered with {cur.questionnaire.ref} "

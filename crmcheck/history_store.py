@@ -30,11 +30,11 @@ def load_snapshot(store: Any, ref: str) -> Snapshot:
 def trend_from_summaries(client: str, rows: Iterable[Summary]) -> Trend | None:
     """Build a trend from one client's cached summaries; None when they span questionnaire versions."""
     mine = sorted(rows, key=lambda r: (r.date, r.label))
-    if len({r.questionnaire for r in mine}) > 1:
-        return None
+    if len({r.questionnaire for r in mine}) > 1 or len({r.stage for r in mine}) > 1:
+        return None  # the full path explains what a change of version or stage does to the comparison
     points = [
         TrendPoint(r.label, r.date, r.questionnaire, r.index, r.band, r.verdict, dict(r.criteria), dict(r.sins),
-                   r.completeness)
+                   r.completeness, r.stage)
         for r in mine
     ]
     latest = mine[-1] if mine else None

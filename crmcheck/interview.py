@@ -163,6 +163,7 @@ class Interview:
         self.previous_label = previous_label
         self.prefill = prefill
         self.clock, self.now = clock, now
+        self.stage = stage
         self.steps = plan_steps(q, self.scope, stage)
         self.titles = {p.id: p.title for p in self.scope}
         self.durations: list[float] = []
@@ -265,7 +266,7 @@ class Interview:
                   for lv in self.q.scale_of(question).levels]
         if step.group == PROGRAMME:
             sin = next(s for s in self.q.sins if s.id == step.item.group)
-            context = f"Programme › {sin.title}"
+            context = f"Programme › {sin.title_at(self.stage)}"
         else:
             crit = next(c for c in self.q.criteria if c.id == step.item.group)
             context = f"{self.titles.get(step.group, step.group)} › {crit.title}"

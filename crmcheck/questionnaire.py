@@ -54,6 +54,8 @@ class Scale(_Model):
     """An ordered answer scale, defined once and used by many questions."""
 
     levels: list[Level] = Field(min_length=2)
+    rule: Text | None = Field(
+        None, description="How to pick one level when only some conditions hold; shown to the interviewer.")
 
     @model_validator(mode="after")
     def _increasing(self) -> Scale:
@@ -199,6 +201,12 @@ class Sin(_Model):
     description: Text
     weight: Weight = 1.0
     questions: list[Question] = Field(min_length=1)
+    stage_titles: dict[Stage, Text] = Field(
+        default_factory=dict, description="The sin's title where the default one reads wrong at a stage.")
+
+    def title_at(self, stage: str | None) -> str:
+        """Return the title that fits the programme's stage."""
+        return self.stage_titles.get(stage, self.title) if stage else self.title  # type: ignore[call-overload]
 
 
 class Band(_Model):

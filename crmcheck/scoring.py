@@ -300,7 +300,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         sc = group_score(PROGRAMME, sin.id)
         risk = None if sc is None else 100 - sc
         level = None if risk is None else band_for(s.risk_levels, round(risk, 1))
-        sins.append(SinScore(sin.id, sin.title, sc, risk, level))
+        sins.append(SinScore(sin.id, sin.title_at(a.stage), sc, risk, level))
 
     sections = {
         "processes": _wmean((ps.score, ps.importance) for ps in processes),

@@ -27,6 +27,7 @@ class TrendPoint:
     criteria: dict[str, float | None]
     sins: dict[str, float | None]
     completeness: float
+    stage: str | None = None  # where the CRM programme stood; None: not recorded
 
 
 @dataclass
@@ -72,10 +73,11 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
 
     verdict_code = {"Go": "32", "Conditional": "33", "No-go": "31"}
     lines = [paint(f"{t.client} — {len(t.points)} assessment(s)", "1"), ""]
-    lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} questionnaire")
+    lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} {'stage':<17} questionnaire")
     for p in t.points:
         lines.append(f"{p.label:<10} {p.date.isoformat():<10} {p.index:>6.1f}  {p.band:<14} "
-                     f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))} {p.questionnaire}")
+                     f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))} {p.stage or '-':<17} "
+                     f"{p.questionnaire}")
     lines.append("")
     width = max([len(title) for _, title in t.criteria + t.sins] + [15])
     rows = [("index", "Readiness index"), *t.criteria, *t.sins]
@@ -108,7 +110,7 @@ def trend_data(t: Trend) -> dict[str, Any]:
         "client": t.client,
         "points": [
             {"label": p.label, "date": p.date.isoformat(), "questionnaire": p.questionnaire, "index": p.index,
-             "band": p.band, "verdict": p.verdict, "completeness": round(p.completeness, 3),
+             "band": p.band, "verdict": p.verdict, "stage": p.stage, "completeness": round(p.completeness, 3),
              "criteria": {k: _r1(v) for k, v in p.criteria.items()}, "sins": {k: _r1(v) for k, v in p.sins.items()}}
             for p in t.points
         ],

@@ -104,6 +104,8 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
     prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
                  f"{todo} question(s) to go. Answers are saved as you go.")
+    for rule in dict.fromkeys(sc.rule for sc in stored.questionnaire.scales.values() if sc.rule):
+        prompter.say(f"How to pick a level: {rule}")
     outcome = engine.run()
     store.set_respondent_status(rid, "complete" if outcome.complete else "in-progress")
     if outcome.complete and all(r.status == "complete" for r in store.respondents(aid)):

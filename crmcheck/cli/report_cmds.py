@@ -148,19 +148,24 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
 @click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Issue the sample report under your own brand file.")
 @click.option("--no-store", is_flag=True, help="Only write the PDF; do not keep the sample in the store.")
+@click.option("--sample", type=click.Choice(["northwind", "tern"]), default="northwind", show_default=True,
+              help="northwind: before it selects a CRM; tern: live on its CRM for a year.")
 @click.pass_context
-def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bool) -> None:
+def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bool, sample: str) -> None:
     """Write the readiness report of a sample company: the quickest way to see what crmcheck does.
 
-    Northwind Components, a fictional distributor of industrial parts, had four people interviewed
-    — from sales, marketing, service and IT — about six of its customer-facing processes, in three
-    successive quarters. crmcheck stores the three assessments (see them with `crmcheck list` and
-    `crmcheck trend northwind`) and writes the latest quarter's PDF report, with the trend since the
-    first, issued by a fictional consultancy.
+    Northwind Components, a fictional distributor of industrial parts that has not chosen a CRM
+    yet, had four people interviewed — from sales, marketing, service and IT — about six of its
+    customer-facing processes, in three successive quarters. Tern Software (--sample tern) has been
+    live on its CRM for a year: a live programme is asked and told different things. crmcheck
+    stores the sample's assessments (see them with `crmcheck list` and `crmcheck trend northwind`)
+    and writes the latest quarter's PDF report, with the trend since the first, issued by a
+    fictional consultancy.
 
     \b
     Examples:
       crmcheck demo
+      crmcheck demo --sample tern -o tern.pdf   # a company live on its CRM
       crmcheck demo -o /tmp/northwind.pdf
       crmcheck demo --brand ~/harbour/brand.yaml   # see the report under your brand
     """
@@ -173,12 +178,12 @@ def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bo
     brand = load_brand(brand_path) if brand_path is not None else None
     with _progress(True) as step:
         result = run_demo(output, now=dt.datetime.now(), db=settings(ctx).db, store=not no_store,
-                          brand=brand, progress=step)
+                          brand=brand, progress=step, sample=sample)
     _done(result.report, "Sample report written")
     if result.stored_id is not None:
         ids = ", ".join(str(i) for i in result.stored_ids)
         click.echo(f"Stored {len(result.stored_ids)} quarters as assessments {ids}; compare them with  "
-                   f"crmcheck trend northwind  or render one again with  crmcheck report {result.stored_id} "
+                   f"crmcheck trend {sample}  or render one again with  crmcheck report {result.stored_id} "
                    "--format html", err=True)
     elif result.store_note:
         click.echo(f"Not stored: {result.store_note}", err=True)

@@ -697,7 +697,7 @@ def build_context(
     sins = []
     for n, (sin, ss) in enumerate(zip(q.sins, card.sins, strict=True), start=1):
         sins.append(SinView(
-            number=n, id=sin.id, title=sin.title, description=sin.description, weight=sin.weight,
+            number=n, id=sin.id, title=ss.title, description=sin.description, weight=sin.weight,
             score=_pct(ss.score), risk=_pct(ss.risk), level=ss.level, target=targets.get(sin.id),
             change=change(ss.score, prev_sins.get(sin.id)),
             questions=[v for v in programme if v.group == sin.id],
