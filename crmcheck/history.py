@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from crmcheck.answers import Assessment
 from crmcheck.plan import ActionPlan, build_action_plan
-from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
+from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire, family
 from crmcheck.scoring import Scorecard, score
 from crmcheck.trend import Trend, TrendPoint
 
@@ -211,17 +211,20 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     notes += map_notes
     answers = _answer_changes(before, after, mapping)
 
+    # A rule restated for the new stage (name-owner -> name-owner-live) continues the same action.
+    fam = family(qa) | family(qb)
+
     def refs(plan: ActionPlan) -> dict[tuple[str, str], ActionRef]:
         out: dict[tuple[str, str], ActionRef] = {}
         for act in plan.actions:
             for proc in act.processes or [""]:
-                out[(act.rule, proc)] = ActionRef(act.rule, act.title, (proc,) if proc else ())
+                out[(fam.get(act.rule, act.rule), proc)] = ActionRef(act.rule, act.title, (proc,) if proc else ())
         return out
 
     old_refs, new_refs = refs(before.plan), refs(after.plan)
     done = [old_refs[k] for k in sorted(old_refs.keys() - new_refs.keys())]
     new = [new_refs[k] for k in sorted(new_refs.keys() - old_refs.keys())]
-    rules_b = {r.id for r in qb.rules}
+    rules_b = {r.id for r in qb.rules} | {fam.get(r.id, r.id) for r in qb.rules}
     gone = [r for r in done if r.rule not in rules_b]
     if gone:
         notes.append(f"{len(gone)} earlier action(s) come from rules {after.questionnaire.ref} no longer has; "

@@ -296,6 +296,10 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
     programme_weight = max([q.scoring.programme_importance, *importance.values()])
     fired: dict[str, dict[str | None, tuple[float, float, list[Trigger]]]] = {}
     for rule in q.rules:
+        # With no stage recorded every rule applies, but a rule is given once: in its own words,
+        # not also in each stage variant's.
+        if card.stage is None and rule.variant_of is not None:
+            continue
         if card.stage is not None and rule.stages is not None and card.stage not in rule.stages:
             continue
         targets: list[str | None] = [p.id for p in card.processes] if rule.scope == "process" else [None]
@@ -334,7 +338,11 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
 
 def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]:
     """Return the actions in rank order, each moved after the fired actions its rule names in ``after``."""
-    by_rule = {a.rule: a for a in actions}
+    # 'after: [name-owner]' also means after name-owner's stage variants (name-owner-live).
+    root = {rid: r.variant_of or rid for rid, r in rules.items()}
+    by_root: dict[str, list[Action]] = {}
+    for act in actions:
+        by_root.setdefault(root[act.rule], []).append(act)
     out: list[Action] = []
     placed: set[str] = set()
 
@@ -342,8 +350,8 @@ def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]
         if a.rule in placed or a.rule in path:  # a cycle is a linter error; never loop on one
             return
         for pre in rules[a.rule].after:
-            if pre in by_rule:
-                place(by_rule[pre], path | {a.rule})
+            for before in by_root.get(root.get(pre, pre), []):
+                place(before, path | {a.rule})
         placed.add(a.rule)
         out.append(a)
 

@@ -305,6 +305,9 @@ class Rule(_Model):
         description="Verdicts that imply this action: when the verdict is one of them, it comes first.")
     stages: list[Stage] | None = Field(
         None, min_length=1, description="Programme stages in which the rule applies (default: every stage).")
+    variant_of: Id | None = Field(
+        None, description="The rule this one restates for other stages: 'after' naming either means both, "
+                          "and history follows an action from one stage's wording to the other's.")
 
 
 class Questionnaire(_Model):
@@ -715,8 +718,34 @@ def _check_rules(q: Questionnaire) -> list[Problem]:
                 problems.append(((*loc, "after", j), f"unknown rule '{other}'"))
             elif other == rule.id:
                 problems.append(((*loc, "after", j), "a rule cannot come after itself"))
+        if rule.variant_of is not None:
+            problems += _check_variant(q, rule, loc)
     problems += _check_after_cycles(q)
     return problems
+
+
+def _check_variant(q: Questionnaire, rule: Rule, loc: Loc) -> list[Problem]:
+    """A stage variant names an existing base rule, not itself or another variant, for other stages."""
+    where = (*loc, "variant_of")
+    base = next((r for r in q.rules if r.id == rule.variant_of), None)
+    if base is None:
+        return [(where, f"unknown rule '{rule.variant_of}'")]
+    if base.id == rule.id:
+        return [(where, "a rule cannot be a variant of itself")]
+    if base.variant_of is not None:
+        return [(where, f"rule '{base.id}' is itself a variant of '{base.variant_of}'; name that one")]
+    if rule.stages is None or base.stages is None:
+        return [(where, f"a variant and its rule '{base.id}' must each name their stages")]
+    shared = [st for st in rule.stages if st in base.stages]
+    if shared:
+        return [(where, f"rule '{rule.id}' and '{base.id}' both apply {', '.join(shared)}; a variant restates "
+                 "a rule for other stages")]
+    return []
+
+
+def family(q: Questionnaire) -> dict[str, str]:
+    """Map every rule id to the rule it is a stage variant of (itself when it is none)."""
+    return {r.id: r.variant_of or r.id for r in q.rules}
 
 
 def _check_after_cycles(q: Questionnaire) -> list[Problem]:

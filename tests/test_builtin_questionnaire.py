@@ -13,7 +13,7 @@ import pytest
 
 from crmcheck.assess import load_answers_file
 from crmcheck.plan import build_action_plan
-from crmcheck.questionnaire import Condition, Questionnaire, load_questionnaire
+from crmcheck.questionnaire import STAGES, Condition, Question, Questionnaire, load_questionnaire
 from crmcheck.resources import default_questionnaire, sample_answers
 from crmcheck.scoring import score
 
@@ -27,11 +27,77 @@ def q() -> Questionnaire:
     return load_questionnaire(default_questionnaire())
 
 
-def test_six_criteria_and_seven_sins_with_two_to_four_questions_each(q: Questionnaire) -> None:
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_asks_every_criterion_and_every_sin(q: Questionnaire, stage: str) -> None:
     assert [c.id for c in q.criteria] == CRITERIA
     assert [s.id for s in q.sins] == SINS
     for group in [*q.criteria, *q.sins]:
-        assert 2 <= len(group.questions) <= 4, group.id
+        asked = [x.id for x in group.questions if x.stages is None or stage in x.stages]
+        assert 2 <= len(asked) <= 6, (stage, group.id, asked)
+
+
+# Words that only make sense before a system is chosen, and words that need one to be live.
+BUYING = ("selecting", "software selection", "select a system", "choose a system", "choosing the system",
+          "shortlist", "request for proposal", "demonstration", "hosted or in-house", "before they are automated",
+          "before any system")
+LIVE_ONLY = ("since go-live", "went live", "usage report", "vendor release")
+
+
+def _words(question: Question) -> str:
+    return " ".join([question.text, question.help or "", *(question.descriptors or {}).values()]).lower()
+
+
+def test_a_live_programme_is_never_asked_what_only_a_buyer_can_answer(q: Questionnaire) -> None:
+    for item in q.item_index.by_id.values():
+        if q.asks(item, "live"):
+            found = [w for w in BUYING if w in item.question.text.lower()]
+            assert not found, (item.question.id, found)
+
+
+def test_a_company_before_selection_is_never_asked_about_its_live_system(q: Questionnaire) -> None:
+    for item in q.item_index.by_id.values():
+        if q.asks(item, "before-selection"):
+            found = [w for w in LIVE_ONLY if w in _words(item.question)]
+            assert not found, (item.question.id, found)
+
+
+def test_a_live_or_implementing_programme_is_never_told_to_select(q: Questionnaire) -> None:
+    programme_roles = ("project lead", "project manager", "programme team")
+    for rule in q.rules:
+        for stage in ("implementing", "live"):
+            if rule.stages is not None and stage not in rule.stages:
+                continue
+            title = rule.recommend.title.lower()
+            assert not any(w in title for w in ("software selection", "select software", "choose a system",
+                                                 "choosing software", "request for proposal", "hosted or")), \
+                (stage, rule.id, title)
+            if stage == "live":
+                assert not any(w in rule.recommend.owner.lower() for w in programme_roles), (rule.id, rule.recommend.owner)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_stage_has_the_action_a_no_go_implies(q: Questionnaire, stage: str) -> None:
+    leading = [r.id for r in q.rules if "No-go" in r.leads_when and (r.stages is None or stage in r.stages)]
+    # Before selection the first actions are the basics themselves (strategy, owners): nothing to halt.
+    assert len(leading) == (0 if stage == "before-selection" else 1), (stage, leading)
+
+
+def test_implementing_has_go_live_gates_that_can_block(q: Questionnaire) -> None:
+    gates = [x.id for s in q.sins for x in s.questions
+             if x.critical is not None and x.stages is not None and x.stages == ["implementing"]]
+    assert len(gates) >= 4, gates
+    texts = " ".join(q.question(g).question.text.lower() for g in gates)  # type: ignore[union-attr]
+    for topic in ("migrat", "train", "cut-over", "compliance"):
+        assert topic in texts, topic
+
+
+def test_every_stage_variant_restates_its_rule_for_other_stages(q: Questionnaire) -> None:
+    rules = {r.id: r for r in q.rules}
+    variants = [r for r in q.rules if r.variant_of]
+    assert len(variants) >= 10
+    for r in variants:
+        base = rules[r.variant_of]  # type: ignore[index]
+        assert r.stages and base.stages and not set(r.stages) & set(base.stages), r.id
 
 
 def test_catalogue_covers_the_customer_facing_processes(q: Questionnaire) -> None:
