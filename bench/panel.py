@@ -18,6 +18,7 @@ With ``--baseline REV`` the same rater files are also judged by crmcheck at git 
     python bench/panel.py                  # this checkout
     python bench/panel.py --baseline d263b1d
     python bench/panel.py --json
+    python bench/panel.py --ratings ratings-2.0   # the second panel, recorded with crm-readiness 2.0
 """
 
 from __future__ import annotations
@@ -36,6 +37,20 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The references name crm-readiness 1.0's rules. 2.0 restates some for other stages (variant_of:
+# name-owner-live is name-owner) and replaces a few pre-purchase rules with what the same advice
+# is once live or implementing. Matching an action to a reference goes through the variant's
+# base rule, and, for the "concept" figures, through this table, fixed before the second panel's
+# results were read. Each entry: 2.0 rule -> the 1.0 rule whose advice it carries, and why.
+CONCEPT = {
+    "platform-owner": "active-sponsor",  # once live, the accountable executive is the platform's owner
+    "benefits-tracking": "benefit-reviews",  # benefits measured per release are the benefit reviews, live
+    "deliver-integrations": "single-customer-view",  # live, one view of the customer is the promised integrations
+    "live-data-quality": "data-quality-owner",  # the live form of owning customer data quality
+    "postpone-wave-golive": "hold-selection",  # what a No-go implies while implementing: stop and fix first
+    "stabilise-platform": "hold-selection",  # ... and once live
+}
 PANEL = ROOT / "bench" / "panel"
 LEVELS = 5  # the built-in maturity scale, 0-4
 
@@ -174,8 +189,25 @@ def with_stage(path: Path, stage: str | None, tmp: Path) -> Path:
     return out
 
 
-def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any) -> CaseResult:
+def rule_families() -> dict[str, str]:
+    """Map every rule id of the built-in questionnaires to its base rule (a stage variant's)."""
+    out: dict[str, str] = {}
+    for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
+        for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
+            out.setdefault(r["id"], r.get("variant_of") or r["id"])
+    return out
+
+
+def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
+    """Return the id an action is matched to the reference by."""
+    base = families.get(rule, rule)
+    return families.get(CONCEPT.get(base, base), CONCEPT.get(base, base)) if concept else base
+
+
+def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
+            concept: bool = False) -> CaseResult:
     """Return one case's figures for one crmcheck version."""
+    fam = rule_families()
     res = CaseResult(case, sorted(raters))
     files = {name: answers_of(p) for name, p in raters.items()}
     names = sorted(files)
@@ -188,9 +220,10 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any)
     ref_levels = ref.get("levels", {})
     ref_sins = ref.get("sins", {})
     ref_risks = [r["key"] for r in ref.get("top_risks", [])]
-    ref_actions = [a["rule"] for a in ref.get("first_actions", [])]
+    ref_actions = [canonical(a["rule"], fam, concept) for a in ref.get("first_actions", [])]
     for name in names:
         j = judge(raters[name])
+        j.actions = [canonical(a, fam, concept) for a in j.actions]
         for pid, crits in ref_levels.items():
             for cid, val in crits.items():
                 got = j.criteria.get((pid, cid))
@@ -275,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--panel", type=Path, default=PANEL, help="panel folder (references/, ratings/)")
     ap.add_argument("--baseline", metavar="REV", help="also judge with crmcheck at this git revision")
     ap.add_argument("--json", action="store_true", help="print the pooled figures as JSON")
+    ap.add_argument("--ratings", default="ratings",
+                    help="ratings folder under the panel (ratings: recorded with crm-readiness 1.0; ratings-2.0)")
     args = ap.parse_args(argv)
     refs = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted((args.panel / "references").glob("*.yaml"))}
@@ -283,13 +318,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cases = {}
     for case in refs:
-        raters = {p.parent.name: p for p in sorted((args.panel / "ratings" / case).glob("*/answers.yaml"))}
+        raters = {p.parent.name: p for p in sorted((args.panel / args.ratings / case).glob("*/answers.yaml"))}
         if raters:
             cases[case] = raters
     out: dict[str, Any] = {}
     staged_dir = Path(tempfile.mkdtemp(prefix="panel-"))
     staged = {c: {n: with_stage(p, refs[c].get("stage"), staged_dir) for n, p in r.items()} for c, r in cases.items()}
-    out["current"] = report("this checkout", [measure(c, refs[c], r, judge_current) for c, r in staged.items()])
+    out["current"] = report(f"this checkout, {args.ratings}",
+                            [measure(c, refs[c], r, judge_current) for c, r in staged.items()])
+    out["concept"] = report(f"this checkout, {args.ratings}, actions matched by concept (CONCEPT table)",
+                            [measure(c, refs[c], r, judge_current, concept=True) for c, r in staged.items()])
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / "baseline"

@@ -83,6 +83,11 @@ def scorecard_renderable(
     stage = stage_words(card.stage)
     head.append(f"   {card.questionnaire} · {card.date.isoformat()}" + (f" · {stage}" if stage else "") + "\n",
                 style="dim")
+    if not card.assessed:
+        head.append("Not assessed yet", style="bold")
+        head.append(f": nobody has answered a question ({card.completeness:.0%} complete). "
+                    "Continue with: crmcheck interview --resume")
+        return Group(Panel(head, expand=False))
     head.append("Readiness index ")
     head.append(f"{card.index:.1f}", style=f"bold {score_style(card.index)}")
     head.append(f" / 100  ({card.band})")
@@ -97,6 +102,8 @@ def scorecard_renderable(
     if findings.uncertainty is not None and not findings.uncertainty.holds:
         head.append(f" ({findings.uncertainty.low.verdict} or {findings.uncertainty.high.verdict})")
     head.append(f"   Completeness {card.completeness:.0%}")
+    if card.draft:
+        head.append("  DRAFT", style="bold yellow")
     parts.append(Panel(head, expand=False))
 
     crit = Table(title="Processes × criteria", title_justify="left", show_lines=False)

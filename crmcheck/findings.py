@@ -268,8 +268,12 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
     coverage = _coverage(visible)
     uncertainty = None if assessment is None else _uncertainty(q, card, assessment)
     contradictions = [r for r in disagreements if r.contradiction]
-    reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers, coverage, risks, contradictions,
-                               uncertainty)
+    if card.assessed:
+        reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers, coverage, risks, contradictions,
+                                   uncertainty)
+    else:  # nothing answered: no verdict to explain, and nothing is open "until answered" but everything
+        reasons = [f"Not assessed yet: none of the {coverage.asked} questions has been answered."]
+        open_blockers, uncertainty = [], None
     return Findings(
         risks=risks,
         open_blockers=open_blockers,

@@ -159,7 +159,13 @@ def question_map(old: Questionnaire, new: Questionnaire) -> tuple[dict[str, list
 
 
 def compare(before: Snapshot, after: Snapshot) -> Comparison:
-    """Return what moved from ``before`` to ``after``."""
+    """Return what moved from ``before`` to ``after``; both must have answers to compare."""
+    from crmcheck.errors import BadInputError
+
+    for side in (before, after):
+        if not side.card.assessed:
+            raise BadInputError(f"{side.assessment.client}/{side.label} is not assessed yet (nothing answered); "
+                                "there is nothing to compare. Interview first: crmcheck interview --resume")
     qa, qb = before.questionnaire, after.questionnaire
     goals = targets(after)
     notes: list[str] = []
@@ -305,13 +311,16 @@ def _merged(found: Sequence[object]) -> object:
 
 def trend(client: str, snaps: Sequence[Snapshot]) -> Trend:
     """Return the client's trend from its snapshots (any order; sorted by date, then label)."""
-    ordered = sorted(snaps, key=lambda s: (s.assessment.date, s.assessment.label))
+    every = sorted(snaps, key=lambda s: (s.assessment.date, s.assessment.label))
+    # Nothing answered is no point at all: not a fall to 0.
+    ordered = [s for s in every if s.card.assessed]
+    skipped = [f"{s.label}: not assessed yet (nothing answered); left out" for s in every if not s.card.assessed]
     points = [
         TrendPoint(s.label, s.assessment.date, s.questionnaire.ref, s.card.index, s.card.band, s.card.verdict,
                    dict(s.card.criteria), {x.id: x.score for x in s.card.sins}, s.card.completeness, s.card.stage)
         for s in ordered
     ]
-    notes: list[str] = []
+    notes: list[str] = list(skipped)
     for prev, cur in pairwise(ordered):
         stage_note = _stage_change(prev, cur)
         if stage_note:

@@ -29,13 +29,15 @@ def load_snapshot(store: Any, ref: str) -> Snapshot:
 
 def trend_from_summaries(client: str, rows: Iterable[Summary]) -> Trend | None:
     """Build a trend from one client's cached summaries; None when they span questionnaire versions."""
-    mine = sorted(rows, key=lambda r: (r.date, r.label))
+    every = sorted(rows, key=lambda r: (r.date, r.label))
+    mine = [r for r in every if r.index is not None]
+    notes = [f"{r.label}: not assessed yet (nothing answered); left out" for r in every if r.index is None]
     if len({r.questionnaire for r in mine}) > 1 or len({r.stage for r in mine}) > 1:
         return None  # the full path explains what a change of version or stage does to the comparison
     points = [
-        TrendPoint(r.label, r.date, r.questionnaire, r.index, r.band, r.verdict, dict(r.criteria), dict(r.sins),
-                   r.completeness, r.stage)
-        for r in mine
+        TrendPoint(r.label, r.date, r.questionnaire, r.index, r.band or "", r.verdict or "", dict(r.criteria),
+                   dict(r.sins), r.completeness, r.stage)
+        for r in mine if r.index is not None
     ]
     latest = mine[-1] if mine else None
     return Trend(
@@ -44,7 +46,7 @@ def trend_from_summaries(client: str, rows: Iterable[Summary]) -> Trend | None:
         [(i, t) for i, t in latest.criteria_titles] if latest else [],
         [(i, t) for i, t in latest.sin_titles] if latest else [],
         dict(latest.targets) if latest else {},
-        [],
+        notes,
     )
 
 

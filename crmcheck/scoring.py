@@ -164,6 +164,20 @@ class Scorecard:
         """Return one process's score."""
         return next((p for p in self.processes if p.id == process_id), None)
 
+    @property
+    def assessed(self) -> bool:
+        """Return whether anything was answered with a level (or N/A): with nothing, there is no result.
+
+        An assessment nobody has answered yet scores no index, band or verdict in any output; it is
+        "not assessed", not 0 and No-go.
+        """
+        return any(p.score is not None for p in self.processes) or any(s.score is not None for s in self.sins)
+
+    @property
+    def draft(self) -> bool:
+        """Return whether some question asked was answered by nobody: the result may still move."""
+        return self.completeness < 1
+
     def later_wave(self, process_id: str) -> bool:
         """Return whether a process goes live after the current wave (its blockers wait for its wave)."""
         ps = self.process(process_id)

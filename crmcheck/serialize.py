@@ -86,11 +86,13 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
         "label": card.label,
         "date": card.date.isoformat(),
         "stage": card.stage,
-        "index": card.index,
-        "band": card.band,
-        "verdict": card.verdict,
+        "assessed": card.assessed,  # false: nothing answered yet; index, band and verdict are null
+        "index": card.index if card.assessed else None,
+        "band": card.band if card.assessed else None,
+        "verdict": card.verdict if card.assessed else None,
         "verdict_reasons": findings.verdict_reasons,
         "completeness": round(card.completeness, 3),
+        "draft": card.draft,  # some question asked was answered by nobody
         "sections": {k: r1(v) for k, v in card.sections.items()},
         "criteria": {k: r1(v) for k, v in card.criteria.items()},
         "targets": dict(card.targets),

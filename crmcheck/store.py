@@ -614,9 +614,9 @@ def summarise(q: Questionnaire, a: Assessment) -> dict[str, Any]:
     card = score(q, a)
     return {
         "v": SUMMARY_VERSION,
-        "index": card.index,
-        "band": card.band,
-        "verdict": card.verdict,
+        "index": card.index if card.assessed else None,
+        "band": card.band if card.assessed else None,
+        "verdict": card.verdict if card.assessed else None,
         "completeness": round(card.completeness, 4),
         "respondents": len(a.respondents),
         "questionnaire": q.ref,

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = 5
-SUMMARY_VERSION = 2  # 2: open blockers cap the verdict
+SUMMARY_VERSION = 3  # 2: open blockers cap the verdict; 3: null index when nothing is answered
 APP = "crmcheck"
 
 
@@ -83,9 +83,9 @@ class Summary:
     status: str
     respondents: int
     completeness: float
-    index: float
-    band: str
-    verdict: str
+    index: float | None  # None: nothing answered yet (not assessed)
+    band: str | None
+    verdict: str | None
     questionnaire: str
     criteria: dict[str, float | None] = field(default_factory=dict)
     sins: dict[str, float | None] = field(default_factory=dict)

@@ -51,13 +51,14 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
         click.echo(f"No assessments{who} yet. Start one with: crmcheck interview --client \"Acme Ltd\"  "
                    "(or try: crmcheck demo)")
         return
-    head = f"{'id':>4}  {'client / label':<34} {'date':<10}  {'status':<11} {'resp':>4} {'done':>5} {'index':>6}"
+    head = (f"{'id':>4}  {'client / label':<34} {'date':<10}  {'status':<11} {'resp':>4} {'done':>5} "
+            f"{'index':>12}  stage")
     click.echo(head)
     for r in rows:
         ref = f"{r['client']}/{r['label']}"
-        index = "—" if r["index"] is None else f"{r['index']:.1f}"
+        index = "not assessed" if r["index"] is None else f"{r['index']:.1f}"
         click.echo(f"{r['id']:>4}  {ref[:34]:<34} {r['date']:<10}  {r['status']:<11} {r['respondents']:>4} "
-                   f"{r['completeness']:>5.0%} {index:>6}")
+                   f"{r['completeness']:>5.0%} {index:>12}  {r['stage'] or '-'}")
 
 
 @click.command("show")

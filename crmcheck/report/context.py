@@ -54,6 +54,8 @@ class Meta:
     keywords: list[str]
     lang: str = "en"
     stage: str | None = None  # the programme's stage in words, e.g. "live since 2026-03-01"
+    draft: bool = False  # some question asked was answered by nobody: the result may still move
+    completeness: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -647,11 +649,17 @@ def build_context(
 
     brand = brand or DEFAULT_BRAND
     card = card or score(q, assessment)
+    if not card.assessed:
+        from crmcheck.errors import BadInputError
+
+        raise BadInputError(f"{assessment.client}/{assessment.label} is not assessed yet (nothing answered); "
+                            "there is nothing to report. Interview first: crmcheck interview --resume")
     plan = plan or build_action_plan(q, card)
     found = find(q, card, assessment)
     b = _Builder(q, assessment, card, plan)
     current = Snapshot(q, assessment, card, plan)
-    snaps = sorted([snapshot(hq, ha) for hq, ha in history] + [current],
+    earlier = [s for s in (snapshot(hq, ha) for hq, ha in history) if s.card.assessed]  # nothing answered: no point
+    snaps = sorted([*earlier, current],
                    key=lambda x: (x.assessment.date, x.assessment.label))
     at = next(i for i, x in enumerate(snaps) if x is current)
     previous = snaps[at - 1] if at > 0 else None
@@ -768,6 +776,8 @@ def build_context(
             author=brand.author,
             keywords=["CRM readiness", assessment.client, assessment.label, card.verdict, card.band],
             stage=stage_words(assessment.stage, assessment.go_live),
+            draft=card.draft,
+            completeness=round(card.completeness, 3),
         ),
         brand=BrandView(brand.firm, brand.author, brand.primary, brand.accent, brand.cover_line,
                         brand.disclaimer, brand.contact, brand.logo is not None),
