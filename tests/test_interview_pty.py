@@ -123,3 +123,26 @@ def test_ctrl_c_says_how_to_resume(tmp_path: Path) -> None:
 
     fresh = summaries(str(tmp_path / "store.db"))  # stopping refreshed the cache: `list` stays on the fast path
     assert fresh is not None and fresh[0].respondents == 1
+
+
+@pytest.mark.slow
+def test_the_interview_names_the_assessment_it_continues_and_asks_before_adding_to_a_complete_one(
+    tmp_path: Path,
+) -> None:
+    from crmcheck.answers import load_answers
+    from crmcheck.questionnaire import load_questionnaire
+
+    db = tmp_path / "store.db"
+    q = load_questionnaire(DATA / "mini.yaml")
+    store = open_store(str(db))
+    aid = store.import_assessment((DATA / "mini.yaml").read_text(encoding="utf-8"),
+                                  load_answers(DATA / "mini-answers.yaml", q))
+    store.set_status(aid, "complete")
+    child = crmcheck(db, "interview", "--client", "Acme Ltd", "--label", "2026-Q4", "-q", str(DATA / "mini.yaml"))
+    child.expect(r"Continuing Acme Ltd 2026-Q4 \(acme-ltd/2026-Q4, complete\); respondents: ")
+    child.expect("is complete. Add another respondent to it?")
+    child.send("n")
+    child.send("\r")
+    child.expect("Nothing changed. Next quarter starts from this one with: crmcheck interview --from acme-ltd/2026-Q4")
+    child.expect(pexpect.EOF)
+    assert len(open_store(str(db)).respondents(aid)) == len(store.respondents(aid))

@@ -77,12 +77,14 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     from crmcheck.store_summary import client_key
 
     if resume is not None:
-        aid = _resume_target(store, resume)
+        aid, existed = _resume_target(store, resume), True
     elif from_ref is not None:
-        aid = _from_previous(store, from_ref, label, questionnaire_file)
+        aid, existed = _from_previous(store, from_ref, label, questionnaire_file)
     else:
-        aid = _new_or_existing(store, client, label or current_quarter(dt.date.today()), questionnaire_file)
+        aid, existed = _new_or_existing(store, client, label or current_quarter(dt.date.today()), questionnaire_file)
     stored = store.load(str(aid))
+    if existed and not _continue(store, stored):
+        return
     if stored.previous_id is not None:  # deleting an assessment clears previous_id where it pointed
         # Started --from an earlier assessment (now or before a resume): show its answers beside ours.
         earlier = store.load(str(stored.previous_id))
@@ -114,6 +116,24 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     _finish(store, aid, info.name, outcome.unanswered, state["ref"], ctx)
 
 
+def _continue(store: Store, stored: Any) -> bool:
+    """Say which existing assessment the interview continues; ask before adding to a complete one."""
+    from crmcheck import prompts
+    from crmcheck.store_summary import client_key
+
+    a = stored.assessment
+    people = store.respondents(stored.id)
+    names = ", ".join(f"{r.name} ({r.status})" for r in people) or "nobody yet"
+    ref = f"{client_key(a.client)}/{a.label}"
+    click.echo(f"Continuing {a.client} {a.label} ({ref}, {stored.status}); respondents: {names}.")
+    if stored.status != "complete":
+        return True
+    if prompts.confirm(f"{ref} is complete. Add another respondent to it?", default=False):
+        return True
+    click.echo(f"Nothing changed. Next quarter starts from this one with: crmcheck interview --from {ref}")
+    return False
+
+
 def _questionnaire_text(questionnaire_file: Path | None) -> str:
     from crmcheck.questionnaire import load_questionnaire
     from crmcheck.resources import default_questionnaire
@@ -137,7 +157,8 @@ def _resume_target(store: Store, ref: str) -> int:
     return latest
 
 
-def _new_or_existing(store: Store, client: str | None, label: str, questionnaire_file: Path | None) -> int:
+def _new_or_existing(store: Store, client: str | None, label: str,
+                     questionnaire_file: Path | None) -> tuple[int, bool]:
     from crmcheck import prompts
     from crmcheck.answers import ScopedProcess, slugify
     from crmcheck.questionnaire import parse_questionnaire
@@ -147,7 +168,7 @@ def _new_or_existing(store: Store, client: str | None, label: str, questionnaire
                               completions=store.clients())
     found = store.find(f"{client}/{label}")
     if found is not None:
-        return found
+        return found, True
     text = _questionnaire_text(questionnaire_file)
     q = parse_questionnaire(text)
     picked = prompts.checkbox(
@@ -170,7 +191,7 @@ def _new_or_existing(store: Store, client: str | None, label: str, questionnaire
     stage, go_live = _ask_stage(prompts)
     wave, rated = _ask_waves(prompts, rated, stage)
     return store.create_assessment(text, client, label, dt.date.today(), rated, stage=stage, go_live=go_live,
-                                   wave=wave)
+                                   wave=wave), False
 
 
 def _ask_stage(prompts: Any, default: str | None = None,
@@ -213,7 +234,8 @@ def _ask_waves(prompts: Any, scope: list[ScopedProcess], stage: str) -> tuple[in
     return 1, [ScopedProcess(p.id, p.title, p.importance, p.custom, 1 if p.id in now else 2) for p in scope]
 
 
-def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file: Path | None) -> int:
+def _from_previous(store: Store, ref: str, label: str | None,
+                   questionnaire_file: Path | None) -> tuple[int, bool]:
     from crmcheck.errors import BadInputError
     from crmcheck.interview import current_quarter
 
@@ -223,26 +245,25 @@ def _from_previous(store: Store, ref: str, label: str | None, questionnaire_file
         raise BadInputError(f"--from {ref} is already labelled {label}; give the new one another --label")
     existing = store.find(f"{prev.assessment.client}/{label}")
     if existing is not None:
-        aid = existing
-    else:
-        from crmcheck import prompts
-        from crmcheck.answers import ScopedProcess
+        return existing, True
+    from crmcheck import prompts
+    from crmcheck.answers import ScopedProcess
 
-        text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
-        # The stage moves on between quarters (selection starts, a wave goes live): ask, offering the last one.
-        stage, go_live = _ask_stage(prompts, prev.assessment.stage, prev.assessment.go_live)
-        scope, wave = prev.assessment.processes, prev.assessment.wave
-        if stage != "implementing":
-            scope, wave = [ScopedProcess(p.id, p.title, p.importance, p.custom) for p in scope], None
-        elif prev.assessment.stage != "implementing":
-            wave, scope = _ask_waves(prompts, scope, stage)
-        aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
-                                      prev.assessment.client, label, dt.date.today(), scope,
-                                      prev.assessment.targets, previous=prev.id, stage=stage,
-                                      go_live=go_live, wave=wave)
-        for r in prev.assessment.respondents:
-            store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
-    return aid
+    text = _questionnaire_text(questionnaire_file) if questionnaire_file else None
+    # The stage moves on between quarters (selection starts, a wave goes live): ask, offering the last one.
+    stage, go_live = _ask_stage(prompts, prev.assessment.stage, prev.assessment.go_live)
+    scope, wave = prev.assessment.processes, prev.assessment.wave
+    if stage != "implementing":
+        scope, wave = [ScopedProcess(p.id, p.title, p.importance, p.custom) for p in scope], None
+    elif prev.assessment.stage != "implementing":
+        wave, scope = _ask_waves(prompts, scope, stage)
+    aid = store.create_assessment(text or _latest_text(prev.questionnaire, prev.questionnaire_text),
+                                  prev.assessment.client, label, dt.date.today(), scope,
+                                  prev.assessment.targets, previous=prev.id, stage=stage,
+                                  go_live=go_live, wave=wave)
+    for r in prev.assessment.respondents:
+        store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
+    return aid, False
 
 
 def _latest_text(q: Questionnaire, text: str) -> str:
