@@ -62,7 +62,7 @@ def load_trend(db: str | None, client: str) -> Trend:
     from crmcheck.history import trend
     from crmcheck.store import open_store
 
-    store = open_store(db)
+    store = open_store(db, existing=True)
     snaps = [load_snapshot(store, str(ident)) for ident, _, _ in store.client_assessments(client)]
     name = snaps[0].assessment.client if snaps else client
     return trend(name, snaps)

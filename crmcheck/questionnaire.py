@@ -459,6 +459,10 @@ def parse_questionnaire(text: str, name: str = "<questionnaire>") -> Questionnai
 
 def questionnaire_from_source(source: Source) -> Questionnaire:
     """Validate a parsed source as a questionnaire, then run the semantic checks."""
+    data = source.data
+    if isinstance(data, dict) and "respondents" in data and "criteria" not in data:
+        raise QuestionnaireError([f"{source.path}:1:1: this is an answers file (it has respondents), not a "
+                                  f"questionnaire; check it with: crmcheck score {source.path}"])
     q = validate(Questionnaire, source, QuestionnaireError)
     problems = [source.problem(loc, msg) for loc, msg in check_questionnaire(q)]
     if problems:

@@ -210,9 +210,23 @@ def _parse(text: str) -> Questionnaire:
     return parse_questionnaire(text, "<stored questionnaire>")
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating or migrating if needed) the store at ``url``; None means the default file."""
+def open_store(url: str | None = None, *, existing: bool = False) -> Store:
+    """Open (creating or migrating if needed) the store at ``url``; None means the default file.
+
+    ``existing``: for commands that only read. A SQLite file that is not there is then an error,
+    not a new empty store, so a mistyped ``--db`` is caught instead of answered "no assessments".
+    """
+    if existing:
+        missing_store(url)
     return Store(resolve_url(url))
+
+
+def missing_store(url: str | None) -> None:
+    """Raise when ``url`` names a SQLite file that does not exist."""
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        raise NotFoundError(f"no store at {path}: nothing has been stored there yet; check --db or CRMCHECK_DB "
+                            "(interview, answers import and demo create it)")
 
 
 class Store:

@@ -62,14 +62,20 @@ def client_key(name: str) -> str:
 def match_client(names: list[str], wanted: str) -> str | None:
     """Return the client ``wanted`` names: same key, or else the one client whose key starts with it.
 
-    So ``acme`` finds "Acme Ltd" when no other client's name starts with "Acme".
+    So ``acme`` finds "Acme Ltd" when no other client's name starts with "Acme", and ``north``
+    finds "Northwind Components": a whole word first, else any unique beginning.
     """
     key = client_key(wanted)
+    if not key:
+        return None
     exact = [n for n in names if client_key(n) == key]
     if exact:
         return exact[0]
-    prefixed = {n for n in names if client_key(n).startswith(key + "-")}
-    return prefixed.pop() if len(prefixed) == 1 else None
+    for test in (lambda k: k.startswith(key + "-"), lambda k: k.startswith(key)):
+        prefixed = {n for n in names if test(client_key(n))}
+        if prefixed:
+            return prefixed.pop() if len(prefixed) == 1 else None
+    return None
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,12 @@ def run(*args: str) -> Result:
         ([*MINI, "--format", "html", "--pdf-variant", "pdf/ua-1"], "--pdf-variant applies to --format pdf only"),
         ([*MINI, "-o", "-"], "a PDF cannot go to stdout; give a file with -o"),
         ([*MINI, "--format", "docx"], "Invalid value for '--format'"),
+        ([*MINI, "--format", "md", "-o", "r.pdf"], "-o r.pdf names a pdf file but --format is md; change one of them"),
+        ([*MINI, "-o", "r.txt"], "cannot tell the format from 'r.txt'; end it in .pdf, .html, .md or .json, "
+                                 "or give --format"),
     ],
-    ids=["nothing", "both", "q-without-answers", "variant-html", "pdf-stdout", "bad-format"],
+    ids=["nothing", "both", "q-without-answers", "variant-html", "pdf-stdout", "bad-format", "format-vs-suffix",
+         "unknown-suffix"],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = run("report", *args)
@@ -86,3 +90,13 @@ def test_a_stored_reference_without_a_store_says_what_to_do(monkeypatch: pytest.
     result = run("report", "acme/2026-Q4", "--format", "md")
     assert result.exit_code == ExitCode.FAILURE
     assert "use --answers FILE" in result.output or "with --answers FILE" in result.output
+
+
+def test_the_extension_of_the_output_file_decides_the_format(tmp_path: Path) -> None:
+    out = tmp_path / "acme.html"
+    result = run("report", *MINI, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    md = tmp_path / "acme.md"
+    assert run("report", *MINI, "-o", str(md)).exit_code == 0
+    assert md.read_text(encoding="utf-8").startswith("# CRM readiness report")

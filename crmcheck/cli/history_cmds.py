@@ -27,12 +27,21 @@ def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> No
       crmcheck compare acme/2026-Q3 acme/2026-Q4
       crmcheck compare 12 15 --json | jq .index
     """
+    from crmcheck.errors import BadInputError
     from crmcheck.history import compare
     from crmcheck.history_store import load_snapshot
     from crmcheck.store import open_store
 
-    store = open_store(settings(ctx).db)
-    result = compare(load_snapshot(store, ref_a), load_snapshot(store, ref_b))
+    store = open_store(settings(ctx).db, existing=True)
+    before, after = load_snapshot(store, ref_a), load_snapshot(store, ref_b)
+    if store.find(ref_a) == store.find(ref_b):
+        raise BadInputError(f"{ref_a} and {ref_b} are the same assessment; compare two different ones, "
+                            "for instance last quarter's and this one's")
+    if (after.assessment.date, after.label) < (before.assessment.date, before.label):
+        click.echo(f"Note: {ref_a} ({before.label}) is later than {ref_b} ({after.label}); showing what moved "
+                   f"from {after.label} to {before.label}.", err=True)
+        before, after = after, before
+    result = compare(before, after)
     if as_json:
         from crmcheck.serialize import comparison_data
 
@@ -115,7 +124,7 @@ def targets_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     from crmcheck.history_store import load_snapshot
     from crmcheck.store import open_store
 
-    rows = target_progress(load_snapshot(open_store(settings(ctx).db), ref))
+    rows = target_progress(load_snapshot(open_store(settings(ctx).db, existing=True), ref))
     reached = [r.after is not None and r.target is not None and r.after >= r.target for r in rows]
     if as_json:
         click.echo(json.dumps([{"id": r.id, "title": r.title, "score": r.after, "target": r.target, "reached": ok}

@@ -41,6 +41,24 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         yield step
 
 
+SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".json": "json"}
+
+
+def output_format(output: Path | None, fmt: str | None) -> str:
+    """Return the format to write: the one asked for, which the -o file's extension must not contradict."""
+    if output is None or str(output) == "-":
+        return fmt or "pdf"
+    implied = SUFFIXES.get(output.suffix.lower())
+    if fmt is None:
+        if implied is None:
+            raise click.UsageError(f"cannot tell the format from '{output.name}'; end it in .pdf, .html, .md or "
+                                   ".json, or give --format")
+        return implied
+    if implied is not None and implied != fmt:
+        raise click.UsageError(f"-o {output.name} names a {implied} file but --format is {fmt}; change one of them")
+    return fmt
+
+
 def _user_config_dir() -> Path:
     from platformdirs import user_config_dir
 
@@ -73,8 +91,9 @@ def _done(result: object, what: str) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the report (default: CLIENT-LABEL-readiness.EXT here; '-' for stdout "
                    "with md, json and html).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True,
-              help="pdf to send, html (the same document), md for wikis and e-mail, json for data.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="pdf to send, html (the same document), md for wikis and e-mail, json for data. "
+                   "Default: from the -o file's extension, else pdf.")
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Page size of the PDF.")
 @click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Brand file (YAML: firm, logo, colours, cover line, disclaimer, contact). Default: "
@@ -110,6 +129,7 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
 
     if (ref is None) == (answers_file is None):
         raise click.UsageError("give either a stored assessment (REF) or an answers file (--answers FILE)")
+    fmt = output_format(output, fmt)
     if questionnaire_file is not None and answers_file is None:
         raise click.UsageError("--questionnaire goes with --answers")
     if pdf_variant is not None and fmt != "pdf":
@@ -123,7 +143,7 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
         source = from_answers_file(answers_file, questionnaire_file)
     else:
         assert ref is not None
-        source = from_store(open_store(settings(ctx).db), ref)
+        source = from_store(open_store(settings(ctx).db, existing=True), ref)
     a = source.assessment
     if to_stdout:
         import tempfile

@@ -25,10 +25,15 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
       crmcheck list
       crmcheck list --client acme --json
     """
-    from crmcheck.store_summary import summaries
+    from crmcheck.store_summary import sqlite_path, summaries
 
     db = settings(ctx).db
-    fast = summaries(db, client, full=False)
+    path = sqlite_path(db)
+    if db and path is not None and not path.is_file():  # a mistyped --db is not an empty store
+        from crmcheck.store import missing_store
+
+        missing_store(db)
+    fast = [] if path is not None and not path.is_file() else summaries(db, client, full=False)
     if fast is not None:
         rows = [{"id": s.id, "client": s.client, "label": s.label, "date": s.date.isoformat(), "status": s.status,
                  "questionnaire": s.questionnaire, "respondents": s.respondents,
@@ -77,7 +82,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
     from crmcheck.assess import judge
     from crmcheck.store import open_store
 
-    stored = open_store(settings(ctx).db).load(ref)
+    stored = open_store(settings(ctx).db, existing=True).load(ref)
     j = judge(stored.questionnaire, stored.assessment)
     if as_json:
         from crmcheck.serialize import scorecard_data
@@ -143,7 +148,7 @@ def answers_export(ctx: click.Context, ref: str, output: Path | None) -> None:
     from crmcheck.answers import dump_answers
     from crmcheck.store import open_store
 
-    stored = open_store(settings(ctx).db).load(ref)
+    stored = open_store(settings(ctx).db, existing=True).load(ref)
     text = dump_answers(stored.assessment)
     if output is None:
         click.echo(text, nl=False)
@@ -184,15 +189,17 @@ def delete_cmd(ctx: click.Context, ref: str, yes: bool) -> None:
     from crmcheck.errors import BadInputError
     from crmcheck.store import open_store
 
-    store = open_store(settings(ctx).db)
+    store = open_store(settings(ctx).db, existing=True)
     stored = store.load(ref)
     a = stored.assessment
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError("delete needs confirmation; run it in a terminal or add --yes")
         answers = sum(len(r.answers) for r in a.respondents)
-        click.confirm(f"Delete {a.client}/{a.label} (id {stored.id}) with {len(a.respondents)} respondents and "
-                      f"{answers} answers?", abort=True)
+        if not click.confirm(f"Delete {a.client}/{a.label} (id {stored.id}) with {len(a.respondents)} "
+                             f"respondents and {answers} answers?"):
+            click.echo("Nothing deleted.")
+            return
     click.echo(f"Deleted {store.delete(str(stored.id))}.")
 
 

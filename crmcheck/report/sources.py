@@ -34,7 +34,7 @@ def from_answers_file(answers: Path, questionnaire: Path | None = None) -> Repor
     return ReportSource(q, a)
 
 
-def open_store(url: str | None) -> Any:
+def open_store(url: str | None, *, existing: bool = False) -> Any:
     """Open the assessment store, or explain that this build has none."""
     import importlib
 
@@ -45,7 +45,7 @@ def open_store(url: str | None) -> Any:
             raise
         raise StoreError("this crmcheck has no assessment store yet; report from an answers file "
                          "with --answers FILE") from None
-    return store.open_store(url)
+    return store.open_store(url, existing=existing)
 
 
 def from_store(store: Any, ref: str) -> ReportSource:

@@ -1,0 +1,80 @@
+"""Quiet wrong turns a new user takes (issue 12, item 10): each now gets a clear word, not silence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from crmcheck.cli import cli
+from crmcheck.errors import ExitCode
+from crmcheck.store_summary import match_client
+
+DATA = Path(__file__).parent / "data"
+ENV = {"COLUMNS": "100", "NO_COLOR": "1", "XDG_CONFIG_HOME": "/nonexistent-crmcheck-test"}
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=ENV, input=input)
+
+
+def stored(tmp_path: Path) -> Path:
+    db = tmp_path / "s.db"
+    for quarter, q in (("acme-2026-Q3.yaml", "mini.yaml"), ("acme-2026-Q4.yaml", "mini-v2.yaml")):
+        result = run("--db", str(db), "answers", "import", str(DATA / "history" / quarter), "-q", str(DATA / q))
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def test_reading_commands_refuse_a_store_that_is_not_there(tmp_path: Path) -> None:
+    typo = tmp_path / "crmchek.db"
+    for args in (["list"], ["show", "1"], ["trend", "acme"], ["compare", "1", "2"], ["report", "1"],
+                 ["targets", "show", "1"], ["answers", "export", "1"], ["delete", "1", "--yes"]):
+        result = run("--db", str(typo), *args)
+        assert result.exit_code == ExitCode.BAD_INPUT, (args, result.output)
+        assert f"no store at {typo}: nothing has been stored there yet" in result.output, args
+        assert not typo.exists(), args
+
+
+def test_comparing_an_assessment_with_itself_is_an_error_and_a_reversed_pair_is_said(tmp_path: Path) -> None:
+    db = stored(tmp_path)
+    same = run("--db", str(db), "compare", "1", "1")
+    assert same.exit_code == ExitCode.BAD_INPUT and "are the same assessment" in same.output
+    reversed_ = run("--db", str(db), "compare", "2", "1")
+    assert reversed_.exit_code == 0
+    assert "Note: 2 (2026-Q4) is later than 1 (2026-Q3); showing what moved from 2026-Q3 to 2026-Q4." \
+        in reversed_.output
+
+
+def test_answering_no_to_delete_deletes_nothing_and_is_not_an_interruption(  # type: ignore[no-untyped-def]
+    tmp_path: Path, monkeypatch,
+) -> None:
+    db = stored(tmp_path)
+    import types
+
+    from crmcheck.cli import store_cmds
+
+    # CliRunner's stdin is no terminal; the confirmation prompt is what is under test.
+    monkeypatch.setattr(store_cmds, "sys", types.SimpleNamespace(stdin=types.SimpleNamespace(isatty=lambda: True)))
+    result = run("--db", str(db), "delete", "1", input="n\n")
+    assert result.exit_code == 0 and "Nothing deleted." in result.output and "Interrupted" not in result.output
+    assert "2026-Q3" in run("--db", str(db), "list").output
+
+
+def test_a_unique_beginning_finds_the_client() -> None:
+    names = ["Northwind Components", "Acme Ltd", "Acme Holdings", "Norway Fish"]
+    assert match_client(names, "northwind") == "Northwind Components"
+    assert match_client(names, "northw") == "Northwind Components"
+    assert match_client(names, "nor") is None  # two clients begin so
+    assert match_client(names, "acme") is None
+    assert match_client(names, "acme-ltd") == "Acme Ltd"
+
+
+def test_validating_an_answers_file_as_a_questionnaire_says_what_it_is() -> None:
+    path = DATA / "mini-answers.yaml"
+    result = run("questionnaire", "validate", str(path))
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.output.strip().splitlines() == [
+        f"{path}:1:1: this is an answers file (it has respondents), not a questionnaire; "
+        f"check it with: crmcheck score {path}",
+    ]
