@@ -108,6 +108,8 @@ class RespondentEntry(_Model):
     role: Text
     department: Text
     interviewer: Text | None = None
+    speaks_for: list[str] | None = Field(
+        None, description="The processes in scope this person was asked about (default: all of them).")
     answers: dict[str, dict[str, AnswerValue]] = Field(default_factory=dict)
 
     @field_validator("answers", mode="before")
@@ -174,6 +176,11 @@ class Respondent:
     department: str
     interviewer: str | None = None
     answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
+    speaks_for: list[str] | None = None  # process ids this person is asked about; None: every process
+
+    def asked_about(self, group: str) -> bool:
+        """Return whether this person is asked about a process (the programme is asked of everyone)."""
+        return group == PROGRAMME or self.speaks_for is None or group in self.speaks_for
 
 
 @dataclass
@@ -284,7 +291,11 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
 
     respondents: list[Respondent] = []
     for r_i, r in enumerate(model.respondents):
-        resp = Respondent(r.name, r.role, r.department, r.interviewer)
+        resp = Respondent(r.name, r.role, r.department, r.interviewer, speaks_for=r.speaks_for)
+        for j, pid in enumerate(r.speaks_for or []):
+            if pid not in valid_groups or pid == PROGRAMME:
+                bad(("respondents", r_i, "speaks_for", j), f"'{pid}' is not a process in scope; use one of "
+                    f"{', '.join(sp.id for sp in scoped)}")
         for group, answers in r.answers.items():
             gloc: Loc = ("respondents", r_i, "answers", group)
             if group in unknown:
@@ -292,6 +303,10 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
             if group not in valid_groups:
                 bad(gloc, f"'{group}' is not a process in scope; expected one of "
                     f"{sorted(valid_groups)}")
+                continue
+            if answers and not resp.asked_about(group):
+                bad(gloc, f"{r.name} does not speak for '{group}' (see speaks_for); add it there or remove "
+                    "these answers")
                 continue
             items = valid_groups[group]
             for qid, raw in answers.items():
@@ -377,6 +392,8 @@ def to_data(a: Assessment) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": r.name, "role": r.role, "department": r.department}
         if r.interviewer:
             entry["interviewer"] = r.interviewer
+        if r.speaks_for is not None:
+            entry["speaks_for"] = list(r.speaks_for)
         entry["answers"] = grouped
         respondents.append(entry)
     data: dict[str, Any] = {

@@ -91,7 +91,7 @@ class QuestionView:
 class Reply:
     """What the respondent chose."""
 
-    kind: Literal["level", "dont_know", "na", "back", "skip"]
+    kind: Literal["level", "dont_know", "na", "back", "skip", "skip-part"]
     level: int | None = None
     reason: str | None = None
     note: str | None = None
@@ -118,6 +118,9 @@ class AnswerSink(Protocol):
 
     def delete_answer(self, rid: int, process: str, question: str) -> None:
         """Forget one answer."""
+
+    def set_speaks_for(self, rid: int, processes: list[str] | None) -> None:
+        """Record which processes the respondent is asked about (None: all)."""
 
 
 def plan_steps(q: Questionnaire, scope: Sequence[ScopedProcess], stage: str | None = None) -> list[Step]:
@@ -222,6 +225,11 @@ class Interview:
                     revisit.add(back.key)
                     queue.insert(0, back)
                 continue
+            if reply.kind == "skip-part":
+                self.skip_part(step.group)
+                queue = [s for s in queue if s.group != step.group]
+                skipped = [s for s in skipped if s.group != step.group]
+                continue
             if reply.kind == "skip":
                 if step.key not in revisit:
                     skipped.append(step)
@@ -235,6 +243,24 @@ class Interview:
             self.durations.append(self.clock() - started)
         left = self.remaining()
         return Outcome(self.count(), self.given, left, complete=not left)
+
+    def skip_part(self, group: str) -> None:
+        """Stop asking this person about a process: they do not speak for it (its answers so far stay).
+
+        The programme part is asked of everyone; skipping it leaves its questions unanswered.
+        """
+        title = self.titles.get(group, "the programme")
+        if group == PROGRAMME:
+            self.prompter.say(f"Skipped the rest of {title}; it stays open for this respondent.")
+            return
+        answered = {g for g, _ in self.answers}
+        self.scope = [p for p in self.scope if p.id != group or p.id in answered]
+        if group not in answered:
+            self.steps = [s for s in self.steps if s.group != group]
+        else:  # keep what was said; ask nothing more
+            self.steps = [s for s in self.steps if s.group != group or s.key in self.answers]
+        self.sink.set_speaks_for(self.rid, [p.id for p in self.scope])
+        self.prompter.say(f"{title}: not asked of this respondent any more.")
 
     def record(self, step: Step, reply: Reply) -> None:
         """Save one reply as an answer, now."""

@@ -282,7 +282,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
             any_visible = False
             for r in a.respondents:
                 mine = per_resp[(r.name, group)]
-                if not q.asks(item, a.stage) or not visible(q, item, mine):
+                if not r.asked_about(group) or not q.asks(item, a.stage) or not visible(q, item, mine):
                     continue
                 any_visible = True
                 asked[r.name] += 1

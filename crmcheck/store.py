@@ -118,6 +118,7 @@ respondents = Table(
     Column("department", String(200), nullable=False),
     Column("interviewer", String(200)),
     Column("status", String(20), nullable=False, default="in-progress"),
+    Column("speaks_for", Text),  # JSON list of process ids the person is asked about; null: all; since schema 6
     UniqueConstraint("assessment_id", "name"),
 )
 
@@ -146,6 +147,7 @@ def _fill_versions(conn: Connection) -> None:
 # 3: questionnaire version column; the assessment an assessment was started from.
 # 4: an answer's basis and neighbouring level; the programme's stage and go-live date.
 # 5: roll-out waves (the assessment's current wave, each process's wave).
+# 6: the processes a respondent speaks for.
 # Each step is SQL both SQLite and PostgreSQL accept, or a function of the connection.
 MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
@@ -155,6 +157,7 @@ MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
         "ALTER TABLE assessments ADD COLUMN stage VARCHAR(20)",
         "ALTER TABLE assessments ADD COLUMN go_live VARCHAR(10)"],
     5: ["ALTER TABLE assessments ADD COLUMN wave INTEGER", "ALTER TABLE processes ADD COLUMN wave INTEGER"],
+    6: ["ALTER TABLE respondents ADD COLUMN speaks_for TEXT"],
 }
 
 
@@ -199,6 +202,7 @@ class RespondentInfo:
     interviewer: str | None
     status: str
     answered: int
+    speaks_for: list[str] | None = None  # None: every process in scope
 
 
 def _now() -> str:
@@ -388,7 +392,8 @@ class Store:
             aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
                                stage=a.stage, go_live=a.go_live, wave=a.wave)
             for i, r in enumerate(a.respondents):
-                rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i)
+                rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i,
+                                           speaks_for=r.speaks_for)
                 rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
                 if rows:
                     conn.execute(insert(answers), rows)
@@ -407,25 +412,35 @@ class Store:
         conn.execute(delete(processes).where(processes.c.assessment_id == aid))
 
     def _add_respondent(self, conn: Connection, aid: int, name: str, role: str, department: str,
-                        interviewer: str | None, position: int | None = None) -> int:
+                        interviewer: str | None, position: int | None = None,
+                        speaks_for: list[str] | None = None) -> int:
         if position is None:
             position = int(conn.execute(select(func.count()).where(respondents.c.assessment_id == aid)).scalar_one())
         try:
             return _new_id(conn.execute(insert(respondents).values(
                 assessment_id=aid, position=position, name=name, role=role, department=department,
-                interviewer=interviewer, status="in-progress")))
+                interviewer=interviewer, status="in-progress",
+                speaks_for=None if speaks_for is None else json.dumps(speaks_for))))
         except IntegrityError:
             raise BadInputError(f"respondent '{name}' is already part of this assessment; "
                                 "continue their interview instead") from None
 
-    def add_respondent(self, aid: int, name: str, role: str, department: str, interviewer: str | None = None) -> int:
-        """Add a respondent to an assessment; return the respondent's id."""
+    def add_respondent(self, aid: int, name: str, role: str, department: str, interviewer: str | None = None,
+                       speaks_for: list[str] | None = None) -> int:
+        """Add a respondent to an assessment, asked about ``speaks_for`` (None: every process); return the id."""
         with self._tx() as conn:
-            rid = self._add_respondent(conn, aid, name, role, department, interviewer)
+            rid = self._add_respondent(conn, aid, name, role, department, interviewer, speaks_for=speaks_for)
             self._touch(conn, aid)
             # Someone new is being interviewed: the assessment is open again (and found by --resume).
             conn.execute(update(assessments).where(assessments.c.id == aid).values(status="in-progress"))
             return rid
+
+    def set_speaks_for(self, rid: int, processes: list[str] | None) -> None:
+        """Record the processes a respondent is asked about (None: every process in scope)."""
+        with self._tx() as conn:
+            self._touch_respondent(conn, rid)
+            conn.execute(update(respondents).where(respondents.c.id == rid).values(
+                speaks_for=None if processes is None else json.dumps(processes)))
 
     def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
         """Write one answer in its own transaction (insert or replace)."""
@@ -513,7 +528,8 @@ class Store:
         by_id: dict[int, Respondent] = {}
         for r in conn.execute(select(respondents).where(respondents.c.assessment_id == aid)
                               .order_by(respondents.c.position, respondents.c.id)):
-            person = Respondent(r.name, r.role, r.department, r.interviewer)
+            person = Respondent(r.name, r.role, r.department, r.interviewer,
+                                speaks_for=json.loads(r.speaks_for) if r.speaks_for else None)
             people.append(person)
             by_id[r.id] = person
         if by_id:
@@ -534,7 +550,8 @@ class Store:
             counts: dict[int, int] = dict(conn.execute(
                 select(answers.c.respondent_id, func.count()).join(respondents)
                 .where(respondents.c.assessment_id == aid).group_by(answers.c.respondent_id)).all())
-            return [RespondentInfo(r.id, r.name, r.role, r.department, r.interviewer, r.status, counts.get(r.id, 0))
+            return [RespondentInfo(r.id, r.name, r.role, r.department, r.interviewer, r.status, counts.get(r.id, 0),
+                                   json.loads(r.speaks_for) if r.speaks_for else None)
                     for r in conn.execute(select(respondents).where(respondents.c.assessment_id == aid)
                                           .order_by(respondents.c.position))]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SUMMARY_VERSION = 3  # 2: open blockers cap the verdict; 3: null index when nothing is answered
 APP = "crmcheck"
 
@@ -71,8 +71,8 @@ def match_client(names: list[str], wanted: str) -> str | None:
     exact = [n for n in names if client_key(n) == key]
     if exact:
         return exact[0]
-    for test in (lambda k: k.startswith(key + "-"), lambda k: k.startswith(key)):
-        prefixed = {n for n in names if test(client_key(n))}
+    for start in (key + "-", key):
+        prefixed = {n for n in names if client_key(n).startswith(start)}
         if prefixed:
             return prefixed.pop() if len(prefixed) == 1 else None
     return None

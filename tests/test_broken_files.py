@@ -19,6 +19,8 @@ BROKEN = DATA / "broken"
 
 EXPECTED: dict[str, list[str]] = {
     'a-answer-word': ["{path}:23:54: respondents[1].answers.programme.data-single-view: expected a level (a whole number), dont_know, na or a mapping, got 'dunno'"],
+    'a-speaks-for-unknown': ["{path}:21:25: respondents[1].speaks_for[1]: 'billing' is not a process in scope; use one of leads, sales, dealer-onboarding"],
+    'a-answers-outside-speaks-for': ["{path}:23:14: respondents[1].answers.leads: Ben Okafor does not speak for 'leads' (see speaks_for); add it there or remove these answers"],
     'a-basis-unknown': ["{path}:15:111: respondents[0].answers.sales.meas-kpi.basis: expected one of 'said', 'seen' or 'measured', got 'shown'"],
     'a-basis-without-level': ["{path}:16:51: respondents[0].answers.dealer-onboarding.meas-kpi: 'basis' and 'or' go with a 'level'"],
     'a-or-not-neighbour': ["{path}:15:93: respondents[0].answers.sales.meas-kpi: 'or' names the neighbouring level the answer might also be (2 or 4), got 1"],

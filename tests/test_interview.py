@@ -56,6 +56,9 @@ class Sink:
     def delete_answer(self, rid: int, process: str, question: str) -> None:
         self.saved.pop((process, question), None)
 
+    def set_speaks_for(self, rid: int, processes: list[str] | None) -> None:
+        self.speaks_for = processes
+
 
 @pytest.fixture(scope="module")
 def q() -> Questionnaire:
@@ -184,3 +187,49 @@ def test_context_names_the_process_and_criterion_or_the_sin(q: Questionnaire) ->
                                             (dt.date(2026, 11, 23), "2026-Q4")])
 def test_default_label_is_the_quarter(day: dt.date, label: str) -> None:
     assert current_quarter(day) == label
+
+
+def test_one_key_skips_the_rest_of_a_process_for_this_person_and_it_is_not_asked_again(q: Questionnaire) -> None:
+    # Leads: one answer, then "skip the rest"; sales untouched, then the programme.
+    script, sink = Script([3, "skip-part", 2, 2, 3, 1, 0]), Sink()
+    engine = interview(q, script, sink)
+    outcome = engine.run()
+    assert script.asked == [ORDER[0], ORDER[1], *ORDER[4:]]
+    assert sink.speaks_for == ["leads", "sales"]  # leads keeps the answer given, nothing more is asked
+    assert outcome.complete and outcome.unanswered == []
+    assert "Lead management: not asked of this respondent any more." in script.said
+    # Progress counts only what this person is still asked.
+    assert script.shown[-1].progress.total == 1 + 3 + 2
+
+
+def test_skipping_a_process_nothing_was_said_about_drops_it_from_what_the_person_speaks_for(
+    q: Questionnaire,
+) -> None:
+    script, sink = Script(["skip-part", 2, 2, 3, 1, 0]), Sink()
+    interview(q, script, sink).run()
+    assert sink.speaks_for == ["sales"]
+
+
+def test_a_respondent_who_speaks_for_one_process_is_not_counted_as_asked_about_the_others(q: Questionnaire) -> None:
+    from builders import assessment, everything
+
+    from crmcheck.scoring import score
+
+    ana = everything(q, 3, ["leads", "sales"])
+    ben = {"sales": dict(ana["sales"]), "programme": dict(ana["programme"])}
+    a = assessment(q, {"Ana": ana, "Ben": ben}, ["leads", "sales"])
+    a.respondents[1].speaks_for = ["sales"]
+    card = score(q, a)
+    ben_summary = next(r for r in card.respondents if r.name == "Ben")
+    assert ben_summary.asked == ben_summary.answered == len(ben["sales"]) + len(ben["programme"])
+    assert card.completeness == 1
+
+
+def test_the_suggested_processes_follow_the_department() -> None:
+    from crmcheck.cli.interview_cmd import suggested_processes
+
+    scope = [ScopedProcess("lead-management", "Lead management", 4), ScopedProcess("campaigns", "Campaigns", 3),
+             ScopedProcess("billing", "Billing", 3), ScopedProcess("dealers", "Dealers", 3, custom=True)]
+    assert suggested_processes("Marketing", scope) == {"lead-management", "campaigns", "dealers"}
+    assert suggested_processes("Finance", scope) == {"billing", "dealers"}
+    assert suggested_processes("Legal", scope) == {"lead-management", "campaigns", "billing", "dealers"}

@@ -92,14 +92,15 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
         state["previous_label"] = earlier.assessment.label
     a = stored.assessment
     state.update(aid=aid, ref=f"{client_key(a.client)}/{a.label}")
-    rid = _pick_respondent(store, aid)
+    rid = _pick_respondent(store, aid, stored.assessment.processes)
     state["rid"] = rid
     info = next(r for r in store.respondents(aid) if r.id == rid)
     # A respondent added just now has no answers; one continuing has them in what was loaded above.
     person = next((p for p in a.respondents if p.name == info.name), None)
     previous = state.get("previous", {}).get(info.name, {})
     prompter = QuestionaryPrompter(color=color)
-    engine = Interview(stored.questionnaire, a.processes, prompter, store, rid, person.answers if person else {},
+    scope = [p for p in a.processes if info.speaks_for is None or p.id in info.speaks_for]
+    engine = Interview(stored.questionnaire, scope, prompter, store, rid, person.answers if person else {},
                        stage=a.stage,
                        previous=previous, previous_label=state.get("previous_label"), prefill=prefill)
     # Count what the progress line counts: questions whose show_if may still reveal them included.
@@ -262,7 +263,7 @@ def _from_previous(store: Store, ref: str, label: str | None,
                                   prev.assessment.targets, previous=prev.id, stage=stage,
                                   go_live=go_live, wave=wave)
     for r in prev.assessment.respondents:
-        store.add_respondent(aid, r.name, r.role, r.department, r.interviewer)
+        store.add_respondent(aid, r.name, r.role, r.department, r.interviewer, speaks_for=r.speaks_for)
     return aid, False
 
 
@@ -276,7 +277,27 @@ def _latest_text(q: Questionnaire, text: str) -> str:
     return text
 
 
-def _pick_respondent(store: Store, aid: int) -> int:
+# Which processes a person from a department usually speaks for: a suggestion the interviewer changes.
+SPEAKS_FOR = {
+    "sales": {"lead-management", "sales", "key-accounts", "quote-to-order", "renewals", "partner-channels"},
+    "marketing": {"lead-management", "campaigns", "partner-channels"},
+    "service": {"service", "onboarding", "renewals"},
+    "finance": {"billing", "quote-to-order", "renewals"},
+    "operations": {"quote-to-order", "onboarding", "service", "billing"},
+    "key accounts": {"key-accounts", "sales", "renewals"},
+}
+
+
+def suggested_processes(department: str, scope: list[ScopedProcess]) -> set[str]:
+    """Return the processes in scope a department usually speaks for (all of them when unknown)."""
+    usual = SPEAKS_FOR.get(department.strip().casefold())
+    ids = {p.id for p in scope}
+    if not usual:
+        return ids
+    return (usual & ids | {p.id for p in scope if p.custom}) or ids
+
+
+def _pick_respondent(store: Store, aid: int, scope: list[ScopedProcess]) -> int:
     from crmcheck import prompts
 
     people = store.respondents(aid)
@@ -298,7 +319,14 @@ def _pick_respondent(store: Store, aid: int) -> int:
     department = prompts.text("Department:", required=True, completions=DEPARTMENTS)
     last = people[-1].interviewer if people else None
     interviewer = prompts.text("Interviewer (you; optional):", default=last or "")
-    return store.add_respondent(aid, name, role, department, interviewer or None)
+    speaks_for: list[str] | None = None
+    if len(scope) > 1:
+        suggested = suggested_processes(department, scope)
+        chosen = prompts.checkbox(f"Which processes does {name} speak for? (Space to tick, Enter when done)",
+                                  [(p.id, p.title, p.id in suggested) for p in scope])
+        if chosen and len(chosen) < len(scope):
+            speaks_for = [p.id for p in scope if p.id in chosen]
+    return store.add_respondent(aid, name, role, department, interviewer or None, speaks_for=speaks_for)
 
 
 def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, ctx: click.Context) -> None:
