@@ -242,10 +242,10 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
 
     risks: list[Risk] = []
     pi = q.scoring.programme_importance / 5
-    mean_sin_weight = sum(s.weight for s in q.sins) / len(q.sins)
+    mean_sin_weight = sum(s.weight_at(card.stage) for s in q.sins) / len(q.sins)
     for sin, ss in zip(q.sins, card.sins, strict=True):
         rs = by_area.get(sin.id, [])
-        risks.append(_risk(q, "sin", sin.id, ss.title, rs, pi * sin.weight / mean_sin_weight,
+        risks.append(_risk(q, "sin", sin.id, ss.title, rs, pi * sin.weight_at(card.stage) / mean_sin_weight,
                            blockers_in.get(sin.id, [])))
     for ps in card.processes:
         rs = by_area.get(ps.id, [])
@@ -417,8 +417,9 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
         n = len(contradictions)
         out.append(f"{n} claim{'s' if n != 1 else ''} {'is' if n == 1 else 'are'} contradicted by evidence "
                    "shown or measured; the evidence counts, the claim does not.")
-    if card.disagreements:
-        n = len(card.disagreements)
+    plain = [r for r in card.disagreements if not r.contradiction]
+    if plain:
+        n = len(plain)
         out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n} "
                    f"question{'s' if n != 1 else ''}: the processes concerned are seen differently "
                    "across departments.")

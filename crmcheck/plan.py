@@ -27,7 +27,7 @@ another firing rule's ``supersedes`` is dropped where that other rule fired.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from crmcheck.findings import evidence_factor
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
@@ -48,6 +48,7 @@ class Trigger:
     support: float | None = None  # respondents behind it (mean per question); None: not from answers
     pooled: bool = False  # a disagreement: pooled with the others instead of averaged
     question: str | None = None  # the question instance it rests on, when it is one
+    sin: str | None = None  # the sin whose score or risk it rests on, when it is one
 
 
 @dataclass
@@ -154,9 +155,10 @@ class _Eval:
                     return None
                 support = self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin)
                 return [Trigger(f"{sin.title}: {sin.level} risk ({sin.risk:.0f})", (sin.risk or 0) / 100,
-                                support=support)]
-            return self._compare(cond, sin.score, f"{sin.title} score", None,
-                                 self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin))
+                                support=support, sin=sin.id)]
+            found = self._compare(cond, sin.score, f"{sin.title} score", None,
+                                  self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin))
+            return None if found is None else [replace(t, sin=sin.id) for t in found]
         if cond.index:
             return self._compare(cond, self.card.index, "readiness index", None)
         raise AssertionError(f"unhandled condition {cond}")  # the model allows nothing else
@@ -318,8 +320,8 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 fired.get(other, {}).pop(target, None)
 
     rules = {r.id: r for r in q.rules}
-    blocked = {(b.process, b.question) for b in card.blockers}
-    blocked |= {(o.process, o.question) for o in card.open_blockers}
+    blocked = binding_blockers(q, card)
+    blocked_sins = {item.group for p, qid in blocked if p == PROGRAMME and (item := q.question(qid)) is not None}
     actions = []
     for rid, per in fired.items():
         if not per:
@@ -329,11 +331,28 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
         act.leads = card.verdict in rules[rid].leads_when
         # A blocker resting on one respondent's word does not jump the queue: it ranks by priority.
         act.clears_blocker = any(
-            t.question is not None and ((t.process or PROGRAMME), t.question) in blocked
+            ((t.question is not None and ((t.process or PROGRAMME), t.question) in blocked)
+             or (t.sin is not None and t.sin in blocked_sins))
             and (t.support is None or t.support > 1) for t in act.triggers)
         actions.append(act)
     actions.sort(key=_rank)
     return ActionPlan(_honour_after(actions, rules))
+
+
+def binding_blockers(q: Questionnaire, card: Scorecard) -> set[tuple[str, str]]:
+    """Return the blockers (and open blockers) that hold the verdict below what index and risks give.
+
+    A Conditional cap on a verdict that is No-go on its index changes nothing: clearing it is
+    worth doing, but it is not what stands between the company and a better verdict, so its
+    action ranks by priority instead of jumping the queue.
+    """
+    from crmcheck.scoring import VERDICTS, unblocked_verdict
+
+    free = VERDICTS.index(unblocked_verdict(q, card))
+    out = {(b.process, b.question) for b in card.blockers if VERDICTS.index(b.caps) < free}
+    if free == VERDICTS.index("Go"):
+        out |= {(o.process, o.question) for o in card.open_blockers}
+    return out
 
 
 def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]:

@@ -203,6 +203,12 @@ class Sin(_Model):
     questions: list[Question] = Field(min_length=1)
     stage_titles: dict[Stage, Text] = Field(
         default_factory=dict, description="The sin's title where the default one reads wrong at a stage.")
+    stage_weights: dict[Stage, Weight] = Field(
+        default_factory=dict, description="The sin's weight where its exposure differs at a stage (default: weight).")
+
+    def weight_at(self, stage: str | None) -> float:
+        """Return the weight that fits the programme's stage."""
+        return self.stage_weights.get(stage, self.weight) if stage else self.weight  # type: ignore[call-overload]
 
     def title_at(self, stage: str | None) -> str:
         """Return the title that fits the programme's stage."""

@@ -318,7 +318,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
 
     sections = {
         "processes": _wmean((ps.score, ps.importance) for ps in processes),
-        "programme": _wmean((sn.score, w.weight) for sn, w in zip(sins, q.sins, strict=True)),
+        "programme": _wmean((sn.score, w.weight_at(a.stage)) for sn, w in zip(sins, q.sins, strict=True)),
     }
     raw = _wmean(
         [(sections["processes"], s.sections.processes), (sections["programme"], s.sections.programme)]
@@ -433,6 +433,11 @@ def _blockers(q: Questionnaire, results: list[QuestionResult]) -> tuple[list[Blo
         elif r.status in ("dont_know", "unanswered"):
             open_.append(OpenBlocker(r.process, r.question, "dont_know" if r.status == "dont_know" else "unanswered"))
     return out, open_
+
+
+def unblocked_verdict(q: Questionnaire, card: Scorecard) -> Verdict:
+    """Return the verdict the index and sin risks alone would give, before any blocker caps it."""
+    return _verdict(q, card.index, card.sins, [], [])[0]
 
 
 def _verdict(

@@ -79,8 +79,7 @@ def test_a_live_or_implementing_programme_is_never_told_to_select(q: Questionnai
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_stage_has_the_action_a_no_go_implies(q: Questionnaire, stage: str) -> None:
     leading = [r.id for r in q.rules if "No-go" in r.leads_when and (r.stages is None or stage in r.stages)]
-    # Before selection the first actions are the basics themselves (strategy, owners): nothing to halt.
-    assert len(leading) == (0 if stage == "before-selection" else 1), (stage, leading)
+    assert len(leading) == 1, (stage, leading)
 
 
 def test_implementing_has_go_live_gates_that_can_block(q: Questionnaire) -> None:
@@ -174,7 +173,7 @@ def test_the_sample_plans_are_pinned(update_golden: bool) -> None:
     from crmcheck.demo import demo_files
 
     lines = []
-    for path in demo_files():
+    for path in [*demo_files("northwind"), *demo_files("tern")]:
         j = judge(*load_answers_file(path))
         lines.append(f"# {j.assessment.label}: {j.card.index} {j.card.verdict}; top risks "
                      + ", ".join(f"{r.key} {r.severity}" for r in j.findings.top_risks))

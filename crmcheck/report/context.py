@@ -705,7 +705,7 @@ def build_context(
     sins = []
     for n, (sin, ss) in enumerate(zip(q.sins, card.sins, strict=True), start=1):
         sins.append(SinView(
-            number=n, id=sin.id, title=ss.title, description=sin.description, weight=sin.weight,
+            number=n, id=sin.id, title=ss.title, description=sin.description, weight=sin.weight_at(card.stage),
             score=_pct(ss.score), risk=_pct(ss.risk), level=ss.level, target=targets.get(sin.id),
             change=change(ss.score, prev_sins.get(sin.id)),
             questions=[v for v in programme if v.group == sin.id],
@@ -793,7 +793,7 @@ def build_context(
         not_covered=uncovered,
         respondents=respondents,
         history=history_entries,
-        methodology=methodology(q),
+        methodology=methodology(q, assessment.stage),
         appendix=appendix,
         trend=trend_view(snaps, at, moved.not_compared if moved else ()) if len(snaps) > 1 else None,
         targets=target_views(current, previous),
@@ -1049,14 +1049,14 @@ def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetVie
     return out
 
 
-def methodology(q: Questionnaire) -> Methodology:
-    """Return the method as the questionnaire defines it: weights, bands, thresholds, rules."""
+def methodology(q: Questionnaire, stage: str | None = None) -> Methodology:
+    """Return the method as the questionnaire defines it at a stage: weights, bands, thresholds, rules."""
     s = q.scoring
     first_scale = q.scales[q.criteria[0].questions[0].scale]
     critical = []
     for item in sorted(q.item_index.by_id.values(), key=lambda i: i.order):
         crit = item.question.critical
-        if crit is not None:
+        if crit is not None and q.asks(item, stage):
             critical.append((item.question.id, item.question.text, crit.below,
                              "No-go" if crit.caps == "no-go" else "Conditional"))
     return Methodology(
@@ -1065,7 +1065,7 @@ def methodology(q: Questionnaire) -> Methodology:
         section_processes=s.sections.processes,
         section_programme=s.sections.programme,
         criteria=[Weighted(c.id, c.title, c.weight, len(c.questions)) for c in q.criteria],
-        sins=[Weighted(x.id, x.title, x.weight, len(x.questions)) for x in q.sins],
+        sins=[Weighted(x.id, x.title_at(stage), x.weight_at(stage), len(x.questions)) for x in q.sins],
         scale=[ScaleLevel(lv.value, lv.label, lv.descriptor) for lv in first_scale.levels],
         bands=[Range(x.name, x.from_, x.to, x.description) for x in sorted(s.bands, key=lambda x: x.from_)],
         risk_levels=[Range(x.name, x.from_, x.to, x.description)
