@@ -194,7 +194,8 @@ def rule_families() -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
         for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
-            out.setdefault(r["id"], r.get("variant_of") or r["id"])
+            if r.get("variant_of") or r["id"] not in out:  # a variant in any version is one in all
+                out[r["id"]] = r.get("variant_of") or r["id"]
     return out
 
 

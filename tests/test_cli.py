@@ -67,8 +67,8 @@ def test_score_json_has_the_documented_shape() -> None:
     data = json.loads(result.output)
     assert data["format"] == "crmcheck.scorecard/2"
     assert set(data) == {
-        "format", "questionnaire", "client", "label", "date", "stage", "index", "band", "verdict",
-        "verdict_reasons", "completeness", "sections", "criteria", "targets", "processes", "sins", "blockers",
+        "format", "questionnaire", "client", "label", "date", "stage", "assessed", "index", "band", "verdict",
+        "verdict_reasons", "completeness", "draft", "sections", "criteria", "targets", "processes", "sins", "blockers",
         "disagreements", "evidence_gaps", "findings", "respondents", "actions",
     }
     assert (data["index"], data["band"], data["verdict"]) == (31.4, "Not ready", "No-go")

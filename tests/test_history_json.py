@@ -47,7 +47,8 @@ def test_trend_json_matches_the_readme() -> None:
     data = trend_data(trend("Acme Ltd", [Q4, Q2, Q3]))
     json.dumps(data)
     block = documented_block("crmcheck.trend/1")
-    point_keys = {"label", "date", "questionnaire", "index", "band", "verdict", "completeness", "criteria", "sins"}
+    point_keys = {"label", "date", "questionnaire", "index", "band", "verdict", "stage", "completeness", "criteria",
+                  "sins"}
     assert set(data) == {"format", "client", "points", "targets", "notes"}
     assert all(set(p) == point_keys for p in data["points"])
     assert (set(data) | point_keys) - {"format"} <= documented_keys(block)

@@ -141,10 +141,18 @@ def test_the_verdicts_own_action_comes_first_then_what_clears_a_blocker() -> Non
     q = _tied(**{"minor": {"impact": "high"}, "pause": {"impact": "low"}})
     q = q.model_copy(update={"rules": [
         q.rules[0], q.rules[1].model_copy(update={"leads_when": ["No-go"]}), Q.rules[0]]})
-    answers = everything(q, 0, ["sales"])  # No-go, own-owner 0 is a blocker
-    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
+    answers = everything(q, 4, ["sales"])
+    answers["sales"]["own-owner"] = 0  # the index alone would pass; the blocker makes it No-go
+    card = score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"]))
+    assert card.verdict == "No-go" and card.index >= 50
+    plan = build_action_plan(q, card)
     assert [a.rule for a in plan.actions] == ["pause", "name-owner", "minor"]
     assert plan.actions[0].leads and plan.actions[1].clears_blocker
+    # When the index is No-go anyway, clearing the blocker would not change the verdict: by priority.
+    answers = everything(q, 0, ["sales"])
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
+    assert [a.rule for a in plan.actions][0] == "pause"
+    assert not next(a for a in plan.actions if a.rule == "name-owner").clears_blocker
     # At Conditional the same rule has no claim to first place.
     answers = everything(q, 3, ["sales"])
     answers["sales"]["meas-kpi"] = 1
