@@ -384,6 +384,9 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
                      uncertainty: Uncertainty | None) -> list[str]:
     """Return the verdict's reasons as full sentences, the same in every output format."""
     out = [card.verdict_reasons[0][:1].upper() + card.verdict_reasons[0][1:] + "."]
+    timetable = _timetable(card)
+    if timetable:
+        out.append(timetable)
     if uncertainty is not None:
         u, n = uncertainty, len(uncertainty.hesitations)
         answers = f"{n} answers recorded between two levels" if n != 1 else "one answer recorded between two levels"
@@ -435,6 +438,24 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
         out.append(f"{_join([r.title for r in thin])} "
                    f"{'rests' if len(thin) == 1 else 'rest'} on one respondent's word; confirm before acting.")
     return out
+
+
+# Months a go-live needs at least, from each stage: a selection, then an implementation.
+_MONTHS_TO_GO_LIVE = {"before-selection": 9, "selecting": 6}
+
+
+def _timetable(card: Scorecard) -> str | None:
+    """Say when a planned go-live cannot be met from where the programme stands."""
+    need = _MONTHS_TO_GO_LIVE.get(card.stage or "")
+    if need is None or card.go_live is None:
+        return None
+    months = (card.go_live - card.date).days / 30.4
+    if months >= need:
+        return None
+    left = "has passed" if months < 0 else f"is {max(0, round(months))} month{'s' if round(months) != 1 else ''} away"
+    return (f"The planned go-live ({card.go_live.isoformat()}) {left}, but no system has been "
+            f"{'chosen' if card.stage == 'selecting' else 'selected'} yet: selecting and implementing a CRM "
+            f"takes at least {need} months from here, so the date is not credible and should be reset.")
 
 
 def _title(card: Scorecard, pid: str) -> str:

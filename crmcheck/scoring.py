@@ -153,6 +153,7 @@ class Scorecard:
     open_blockers: list[OpenBlocker] = field(default_factory=list)
     stage: str | None = None  # where the CRM programme stands; None: not recorded
     wave: int | None = None  # the roll-out wave going live next; None: one go-live for everything
+    go_live: dt.date | None = None  # when the CRM went (or is planned to go) live
     deferred_blockers: list[Blocker] = field(default_factory=list)  # on processes of a later wave
     targets: dict[str, float] = field(default_factory=dict)  # effective: questionnaire defaults, then the assessment's
 
@@ -359,6 +360,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         open_blockers=open_blockers,
         stage=a.stage,
         wave=a.wave,
+        go_live=a.go_live,
         deferred_blockers=deferred,
         targets={**q.scoring.targets, **a.targets},
     )

@@ -26,23 +26,23 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run(db: Path, *args: str) -> dict:  # type: ignore[type-arg]
     result = CliRunner().invoke(cli, ["--db", str(db), *args], env=ENV)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)  # type: ignore[no-any-return]
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 def test_compare_reads_its_two_assessments_in_the_order_given(db: Path) -> None:
     forward = run(db, "compare", "northwind/2026-Q2", "northwind/2026-Q4", "--json")
     assert (forward["before"]["label"], forward["after"]["label"]) == ("2026-Q2", "2026-Q4")
-    assert forward["index"]["before"] == 35.5 and forward["index"]["after"] == 50.0
-    assert forward["index"]["change"] == pytest.approx(14.5)
+    assert forward["index"]["before"] == 31.5 and forward["index"]["after"] == 48.5
+    assert forward["index"]["change"] == pytest.approx(17.0)
     back = run(db, "compare", "northwind/2026-Q4", "northwind/2026-Q2", "--json")
-    assert back["index"]["change"] == pytest.approx(-14.5)
+    assert back["index"]["change"] == pytest.approx(-17.0)
     assert {a["rule"] for a in forward["actions_done"]} == {a["rule"] for a in back["actions_new"]}
 
 
 def test_trend_lists_the_quarters_in_time_order(db: Path) -> None:
     data = run(db, "trend", "northwind", "--json")
     assert [(p["label"], p["index"]) for p in data["points"]] == [
-        ("2026-Q2", 35.5), ("2026-Q3", 43.3), ("2026-Q4", 50.0)]
+        ("2026-Q2", 31.5), ("2026-Q3", 39.8), ("2026-Q4", 48.5)]
 
 
 def test_a_report_from_the_store_shows_only_earlier_quarters_as_its_history(db: Path) -> None:

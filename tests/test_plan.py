@@ -151,7 +151,7 @@ def test_the_verdicts_own_action_comes_first_then_what_clears_a_blocker() -> Non
     # When the index is No-go anyway, clearing the blocker would not change the verdict: by priority.
     answers = everything(q, 0, ["sales"])
     plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
-    assert [a.rule for a in plan.actions][0] == "pause"
+    assert plan.actions[0].rule == "pause"
     assert not next(a for a in plan.actions if a.rule == "name-owner").clears_blocker
     # At Conditional the same rule has no claim to first place.
     answers = everything(q, 3, ["sales"])

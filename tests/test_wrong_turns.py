@@ -42,8 +42,8 @@ def test_comparing_an_assessment_with_itself_is_an_error_and_a_reversed_pair_is_
     assert same.exit_code == ExitCode.BAD_INPUT and "are the same assessment" in same.output
     reversed_ = run("--db", str(db), "compare", "2", "1")
     assert reversed_.exit_code == 0
-    assert "Note: 2 (2026-Q4) is later than 1 (2026-Q3); showing what moved from 2026-Q3 to 2026-Q4." \
-        in reversed_.output
+    assert ("Note: 2 (2026-Q4) is later than 1 (2026-Q3); this shows what moved going back from 2026-Q4 to "
+            "2026-Q3. Swap them to see progress.") in reversed_.output
 
 
 def test_answering_no_to_delete_deletes_nothing_and_is_not_an_interruption(  # type: ignore[no-untyped-def]

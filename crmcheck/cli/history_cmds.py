@@ -38,9 +38,9 @@ def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> No
         raise BadInputError(f"{ref_a} and {ref_b} are the same assessment; compare two different ones, "
                             "for instance last quarter's and this one's")
     if (after.assessment.date, after.label) < (before.assessment.date, before.label):
-        click.echo(f"Note: {ref_a} ({before.label}) is later than {ref_b} ({after.label}); showing what moved "
-                   f"from {after.label} to {before.label}.", err=True)
-        before, after = after, before
+        # Read in the order given (going back in time is a fair question), but say so.
+        click.echo(f"Note: {ref_a} ({before.label}) is later than {ref_b} ({after.label}); this shows what moved "
+                   f"going back from {before.label} to {after.label}. Swap them to see progress.", err=True)
     result = compare(before, after)
     if as_json:
         from crmcheck.serialize import comparison_data
