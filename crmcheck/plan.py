@@ -272,12 +272,16 @@ def _evidence(triggers: Sequence[Trigger]) -> float:
     return evidence_factor(max(supports)) if supports else 1.0
 
 
+_SENIOR = {"director", "head", "chief", "vp", "manager", "lead", "officer", "owner", "partner", "president"}
+
+
 def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
     """Return the owner role with who holds it, a suggestion from its department, or "to be named".
 
     A role exists in the organisation only when a respondent holds it (the same words in their
     role, ignoring case and order). Failing that, a respondent from the department the role
-    names (e.g. marketing for "Head of marketing") is suggested. Otherwise the role is marked
+    names (e.g. marketing for "Head of marketing") is suggested, if the role is senior only someone
+    whose own role is (a head, director, manager, lead…). Otherwise the role is marked
     "to be named": the plan never hands an action to someone who is not there.
     """
     head, sep, rest = role.partition(" with ")
@@ -285,8 +289,11 @@ def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
     holders = [r.name for r in respondents if words and words <= set(r.role.casefold().replace(",", " ").split())]
     if holders:
         return f"{head} ({', '.join(holders)}){sep}{rest}"
+    # A senior role is suggested only to someone senior: an administrator in IT is no IT director.
+    senior = bool(words & _SENIOR)
     suggested = [f"{r.name}, {r.role}" for r in respondents
-                 if r.department and r.department.casefold() in words]
+                 if r.department and r.department.casefold() in words
+                 and (not senior or set(r.role.casefold().replace(",", " ").split()) & _SENIOR)]
     if suggested:
         return f"{head} (suggested: {'; '.join(suggested)}){sep}{rest}"
     return f"{head} (to be named){sep}{rest}"
