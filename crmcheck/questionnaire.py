@@ -203,8 +203,14 @@ class Sin(_Model):
     questions: list[Question] = Field(min_length=1)
     stage_titles: dict[Stage, Text] = Field(
         default_factory=dict, description="The sin's title where the default one reads wrong at a stage.")
+    stage_descriptions: dict[Stage, Text] = Field(
+        default_factory=dict, description="What the sin means at a stage where its title differs.")
     stage_weights: dict[Stage, Weight] = Field(
         default_factory=dict, description="The sin's weight where its exposure differs at a stage (default: weight).")
+
+    def description_at(self, stage: str | None) -> str:
+        """Return the description that fits the programme's stage."""
+        return self.stage_descriptions.get(stage, self.description) if stage else self.description  # type: ignore[call-overload]
 
     def weight_at(self, stage: str | None) -> float:
         """Return the weight that fits the programme's stage."""

@@ -185,3 +185,11 @@ def test_the_sample_plans_are_pinned(update_golden: bool) -> None:
     if update_golden:
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8"), "the sample plans changed; if intended: pytest --update-golden"
+
+
+def test_a_sin_renamed_for_a_stage_is_also_described_for_it(q: Questionnaire) -> None:
+    for sin in q.sins:
+        for stage in sin.stage_titles:
+            if stage in ("implementing", "live"):
+                assert stage in sin.stage_descriptions, (sin.id, stage)
+        assert set(sin.stage_descriptions) <= set(sin.stage_titles), sin.id

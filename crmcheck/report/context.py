@@ -705,14 +705,16 @@ def build_context(
     sins = []
     for n, (sin, ss) in enumerate(zip(q.sins, card.sins, strict=True), start=1):
         sins.append(SinView(
-            number=n, id=sin.id, title=ss.title, description=sin.description, weight=sin.weight_at(card.stage),
+            number=n, id=sin.id, title=ss.title, description=sin.description_at(card.stage),
+            weight=sin.weight_at(card.stage),
             score=_pct(ss.score), risk=_pct(ss.risk), level=ss.level, target=targets.get(sin.id),
             change=change(ss.score, prev_sins.get(sin.id)),
             questions=[v for v in programme if v.group == sin.id],
             actions=[v for v in b.actions if sin.id in v.sins],
         ))
 
-    descriptions = {sin.id: sin.description for sin in q.sins} | {p.id: p.description for p in processes}
+    descriptions = ({sin.id: sin.description_at(card.stage) for sin in q.sins}
+                    | {p.id: p.description for p in processes})
     ranked = [RiskView(r.key, r.kind, r.title, descriptions.get(r.id, ""), r.level, r.size, r.severity,
                        r.evidence.words(), r.thin, bool(r.blockers)) for r in found.top_risks]
     disagreements = [
