@@ -233,8 +233,9 @@ def compare(before: Snapshot, after: Snapshot) -> Comparison:
     rules_b = {r.id for r in qb.rules} | {fam.get(r.id, r.id) for r in qb.rules}
     gone = [r for r in done if r.rule not in rules_b]
     if gone:
-        notes.append(f"{len(gone)} earlier action(s) come from rules {after.questionnaire.ref} no longer has; "
-                     "they are listed as done only because they cannot fire")
+        n = len(gone)
+        notes.append(f"{n} earlier action{'' if n == 1 else 's'} come from rules {after.questionnaire.ref} no "
+                     "longer has; they are listed as done only because they cannot fire")
 
     target_rows = [Delta("index", "Readiness index", before.card.index, after.card.index, goals.get("index"))]
     target_rows = [t for t in target_rows if t.target is not None]
@@ -255,9 +256,10 @@ def _stage_change(before: Snapshot, after: Snapshot) -> str | None:
                 "questions limited to a stage may have been asked in one and not the other")
     asked = {(r.process, r.question) for r in before.card.questions if r.status != "hidden"}
     now = {(r.process, r.question) for r in after.card.questions if r.status != "hidden"}
+    n = len(asked ^ now)
     return (f"the programme moved from {STAGE_TITLES.get(sb, sb)} ({before.label}) to {STAGE_TITLES.get(sa, sa)} "
-            f"({after.label}); {len(asked ^ now)} question(s) were asked at only one of the two stages and are not "
-            "compared, so sin and index scores rest partly on different questions")
+            f"({after.label}); {n} question{'' if n == 1 else 's'} {'was' if n == 1 else 'were'} asked at only one "
+            "of the two stages and not compared, so sin and index scores rest partly on different questions")
 
 
 def _show(ans: object) -> str:

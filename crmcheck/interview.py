@@ -209,7 +209,7 @@ class Interview:
         while True:
             if not queue:
                 if skipped and not second_round:
-                    self.prompter.say(f"Back to the {len(skipped)} question(s) you skipped.")
+                    self.prompter.say(f"Back to the {_n(len(skipped), 'question')} you skipped.")
                     queue, skipped, second_round = skipped, [], True
                     continue
                 break
@@ -320,6 +320,10 @@ def _refs(cond: Condition) -> list[str]:
     subs = [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ else [])]
     own = [cond.question] if cond.question else []
     return own + [qid for sub in subs for qid in _refs(sub)]
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def current_quarter(today: dt.date) -> str:

@@ -70,7 +70,7 @@ class QuestionaryPrompter:
         self.say(self._paint(view.progress.line(), "2"))
         self.say(self._paint(view.context, "1;36"))
         if view.help:
-            self.say(self._paint(f"  {view.help}", "2"))
+            self.say(self._paint(wrap(view.help, "  "), "2"))
         if view.previous is not None:
             when = f"In {view.previous_label}" if view.previous_label else "Last time"
             self.say(self._paint(f"  {when}: {_describe(view.previous, labels)}", "33"))
@@ -155,6 +155,11 @@ def keypress(message: str, keys: dict[str, str], **pt: Any) -> str:
     window = Window(FormattedTextControl([("class:instruction", message)]), height=1)
     app: Application[str] = Application(layout=Layout(window), key_bindings=bindings, style=STYLE, **pt)
     return app.run()
+
+
+def wrap(text: str, indent: str = "") -> str:
+    """Wrap text to the terminal at word boundaries (the terminal itself would cut words in half)."""
+    return textwrap.fill(text, width=max(20, _width() - 1), initial_indent=indent, subsequent_indent=indent)
 
 
 def _width() -> int:

@@ -72,7 +72,7 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
     verdict_code = {"Go": "32", "Conditional": "33", "No-go": "31"}
-    lines = [paint(f"{t.client} — {len(t.points)} assessment(s)", "1"), ""]
+    lines = [paint(f"{t.client} — {len(t.points)} assessment{'' if len(t.points) == 1 else 's'}", "1"), ""]
     lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} {'stage':<17} questionnaire")
     for p in t.points:
         lines.append(f"{p.label:<10} {p.date.isoformat():<10} {p.index:>6.1f}  {p.band:<14} "

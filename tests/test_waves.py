@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 from builders import DATA, assessment, everything, mini
@@ -86,3 +87,19 @@ def test_the_store_keeps_the_waves(tmp_path) -> None:  # type: ignore[no-untyped
     back = store.load(str(aid)).assessment
     assert back.wave == 1 and {p.id: p.wave for p in back.processes} == {"leads": 1, "sales": 2}
     assert score(Q, back).deferred_blockers == score(Q, waved(sales_wave=2)).deferred_blockers
+
+
+def test_history_across_stages_says_what_is_not_comparable() -> None:
+    from crmcheck.history import compare, snapshot, trend
+
+    ana = everything(Q, 3, ["leads", "sales"])
+    before = dataclasses.replace(assessment(Q, {"Ana": ana}, ["leads", "sales"]), label="2026-Q3",
+                                 date=dt.date(2026, 8, 1), stage="selecting")
+    after = dataclasses.replace(assessment(Q, {"Ana": ana}, ["leads", "sales"]), stage="implementing")
+    c = compare(snapshot(Q, before), snapshot(Q, after))
+    note = next(n for n in c.not_compared if n.startswith("the programme moved"))
+    assert note.startswith("the programme moved from selecting a system (2026-Q3) to implementing (2026-Q4); 0 "
+                           "questions were asked at only one of the two stages")
+    t = trend("Acme", [snapshot(Q, before), snapshot(Q, after)])
+    assert [p.stage for p in t.points] == ["selecting", "implementing"]
+    assert any(n.startswith("2026-Q4: the programme moved from selecting") for n in t.notes)

@@ -106,9 +106,11 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
     # Count what the progress line counts: questions whose show_if may still reveal them included.
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
     prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
-                 f"{todo} question(s) to go. Answers are saved as you go.")
+                 f"{todo} question{'' if todo == 1 else 's'} to go. Answers are saved as you go.")
+    from crmcheck.prompts import wrap
+
     for rule in dict.fromkeys(sc.rule for sc in stored.questionnaire.scales.values() if sc.rule):
-        prompter.say(f"How to pick a level: {rule}")
+        prompter.say(wrap(f"How to pick a level: {rule}"))
     outcome = engine.run()
     store.set_respondent_status(rid, "complete" if outcome.complete else "in-progress")
     if outcome.complete and all(r.status == "complete" for r in store.respondents(aid)):
@@ -313,7 +315,8 @@ def _pick_respondent(store: Store, aid: int, scope: list[ScopedProcess]) -> int:
         if picked != new:
             return int(picked)
     elif people:
-        print(f"All {len(people)} respondent(s) of this assessment have finished; adding someone new.")
+        print(f"{'The respondent' if len(people) == 1 else f'All {len(people)} respondents'} of this assessment "
+              "finished; adding someone new.")
     name = prompts.text("Respondent's name:", required=True)
     role = prompts.text("Role (e.g. Head of Sales):", required=True)
     department = prompts.text("Department:", required=True, completions=DEPARTMENTS)
@@ -355,7 +358,7 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
     j = judge(q, a)
     console.print(scorecard_renderable(q, j.card, j.plan, j.findings))
     if unanswered:
-        console.print(f"{len(unanswered)} question(s) left unanswered. "
+        console.print(f"{len(unanswered)} question{'' if len(unanswered) == 1 else 's'} left unanswered. "
                       f"Continue with: crmcheck interview --resume {ref}")
     else:
         console.print(f"Interview complete. Report: crmcheck report {ref} -o report.pdf")
