@@ -164,6 +164,8 @@ class CaseResult:
     sin_pairs: list[tuple[int, int]] = field(default_factory=list)
     risk_overlap: list[int] = field(default_factory=list)
     first_in_five: list[bool] = field(default_factory=list)
+    rater_risks: list[int] = field(default_factory=list)  # tool's top 3 vs the rater's own, written first
+    rater_first: list[bool] = field(default_factory=list)  # tool's first action among the rater's own five
     five_overlap: list[int] = field(default_factory=list)
     hesitations: list[tuple[int, int]] = field(default_factory=list)  # (with 'or', level answers)
     verdicts: list[str] = field(default_factory=list)
@@ -206,9 +208,10 @@ def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
 
 
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
-            concept: bool = False) -> CaseResult:
+            concept: bool = False, original: dict[str, Path] | None = None) -> CaseResult:
     """Return one case's figures for one crmcheck version."""
     fam = rule_families()
+    original = original or {}
     res = CaseResult(case, sorted(raters))
     files = {name: answers_of(p) for name, p in raters.items()}
     names = sorted(files)
@@ -236,6 +239,14 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
                 res.sin_pairs.append((int(val[0]), got))
         res.risk_overlap.append(len(set(j.top_risks[:3]) & set(ref_risks[:3])))
         res.first_in_five.append(bool(j.actions) and j.actions[0] in ref_actions[:5])
+        own_path = raters[name].parent / "judgement.yaml"
+        if not own_path.is_file():  # staged copies live elsewhere; the judgement sits beside the original
+            own_path = original.get(name, raters[name]).parent / "judgement.yaml"
+        if own_path.is_file():
+            own = yaml.safe_load(own_path.read_text(encoding="utf-8")) or {}
+            mine = [canonical(a, fam, concept) for a in own.get("first_actions", [])]
+            res.rater_risks.append(len(set(j.top_risks[:3]) & set(own.get("top_risks", [])[:3])))
+            res.rater_first.append(bool(j.actions) and j.actions[0] in mine[:5])
         res.five_overlap.append(len(set(j.actions[:5]) & set(ref_actions[:5])))
         levels = [x for x in files[name].values() if x.get("level") is not None]
         res.hesitations.append((sum(1 for x in levels if x.get("or") is not None), len(levels)))
@@ -272,6 +283,8 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
         "sins_kappa": qwk(sins), "sins_exact": _share(sins),
         "risk_overlap": [o for r in results for o in r.risk_overlap],
         "first_action_in_reference_five": [f for r in results for f in r.first_in_five],
+        "top3_vs_raters_own": [o for r in results for o in r.rater_risks],
+        "first_action_in_raters_own_five": [f for r in results for f in r.rater_first],
         "five_overlap": [o for r in results for o in r.five_overlap],
         "hesitation_share": sum(h for h, _ in hes) / total if (total := sum(n for _, n in hes)) else None,
     }
@@ -300,6 +313,11 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
     print(f"  top-3 overlap per rating: {ro} (>= 2 in {sum(1 for o in ro if o >= 2)} of {len(ro)}); first action "
           f"in reference five: {sum(s['first_action_in_reference_five'])} of {len(ro)}; five overlap "
           f"{s['five_overlap']}; hesitation share {_fmt(s['hesitation_share'])}")
+    own = s["top3_vs_raters_own"]
+    if own:
+        print(f"  against each rater's own judgement (written before the tool): top-3 overlap {own} (>= 2 in "
+              f"{sum(1 for o in own if o >= 2)} of {len(own)}); first action in their five: "
+              f"{sum(s['first_action_in_raters_own_five'])} of {len(own)}")
     return s
 
 
@@ -326,9 +344,10 @@ def main(argv: list[str] | None = None) -> int:
     staged_dir = Path(tempfile.mkdtemp(prefix="panel-"))
     staged = {c: {n: with_stage(p, refs[c].get("stage"), staged_dir) for n, p in r.items()} for c, r in cases.items()}
     out["current"] = report(f"this checkout, {args.ratings}",
-                            [measure(c, refs[c], r, judge_current) for c, r in staged.items()])
+                            [measure(c, refs[c], r, judge_current, original=cases[c]) for c, r in staged.items()])
     out["concept"] = report(f"this checkout, {args.ratings}, actions matched by concept (CONCEPT table)",
-                            [measure(c, refs[c], r, judge_current, concept=True) for c, r in staged.items()])
+                            [measure(c, refs[c], r, judge_current, concept=True, original=cases[c])
+                             for c, r in staged.items()])
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / "baseline"
