@@ -110,6 +110,8 @@ class RespondentEntry(_Model):
     interviewer: Text | None = None
     speaks_for: list[str] | None = Field(
         None, description="The processes in scope this person was asked about (default: all of them).")
+    status: Literal["in-progress", "complete"] | None = Field(
+        None, description="An interview not finished yet (default: complete).")
     answers: dict[str, dict[str, AnswerValue]] = Field(default_factory=dict)
 
     @field_validator("answers", mode="before")
@@ -177,6 +179,7 @@ class Respondent:
     interviewer: str | None = None
     answers: dict[tuple[str, str], Answer] = field(default_factory=dict)
     speaks_for: list[str] | None = None  # process ids this person is asked about; None: every process
+    status: str | None = None  # "in-progress" while the interview is unfinished; None: complete
 
     def asked_about(self, group: str) -> bool:
         """Return whether this person is asked about a process (the programme is asked of everyone)."""
@@ -291,7 +294,8 @@ def answers_from_source(source: Source, q: Questionnaire) -> Assessment:
 
     respondents: list[Respondent] = []
     for r_i, r in enumerate(model.respondents):
-        resp = Respondent(r.name, r.role, r.department, r.interviewer, speaks_for=r.speaks_for)
+        resp = Respondent(r.name, r.role, r.department, r.interviewer, speaks_for=r.speaks_for,
+                          status=r.status if r.status == "in-progress" else None)
         for j, pid in enumerate(r.speaks_for or []):
             if pid not in valid_groups or pid == PROGRAMME:
                 bad(("respondents", r_i, "speaks_for", j), f"'{pid}' is not a process in scope; use one of "
@@ -394,6 +398,8 @@ def to_data(a: Assessment) -> dict[str, Any]:
             entry["interviewer"] = r.interviewer
         if r.speaks_for is not None:
             entry["speaks_for"] = list(r.speaks_for)
+        if r.status == "in-progress":
+            entry["status"] = "in-progress"
         entry["answers"] = grouped
         respondents.append(entry)
     data: dict[str, Any] = {

@@ -128,6 +128,11 @@ def run_demo(
     from crmcheck.report import make_report
 
     step = progress or (lambda _name: None)
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():  # all or nothing: refuse before anything is stored
+        from crmcheck.errors import BadInputError
+
+        raise BadInputError(f"folder {folder} does not exist; create it or write the report elsewhere with -o")
     step("Loading the sample company")
     quarters = load_demo_history(sample)
     *earlier, latest = quarters

@@ -359,12 +359,14 @@ class Store:
 
     def _create(self, conn: Connection, text: str, client: str, label: str, date: dt.date,
                 scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None,
-                stage: str | None = None, go_live: dt.date | None = None, wave: int | None = None) -> int:
+                stage: str | None = None, go_live: dt.date | None = None, wave: int | None = None,
+                keep_id: int | None = None) -> int:
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
         try:
             aid = _new_id(conn.execute(insert(assessments).values(
+                **({"id": keep_id} if keep_id is not None else {}),
                 client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
                 created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
                 stage=stage, go_live=go_live.isoformat() if go_live else None, wave=wave,
@@ -389,16 +391,21 @@ class Store:
                                         f"(id {old}); use --replace to overwrite it")
                 self._cascade(conn, old)
                 conn.execute(delete(assessments).where(assessments.c.id == old))
+            # A replaced assessment keeps its id, so a REF printed earlier ("crmcheck report 3") still works.
             aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
-                               stage=a.stage, go_live=a.go_live, wave=a.wave)
+                               stage=a.stage, go_live=a.go_live, wave=a.wave, keep_id=old)
             for i, r in enumerate(a.respondents):
                 rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i,
                                            speaks_for=r.speaks_for)
                 rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
                 if rows:
                     conn.execute(insert(answers), rows)
-                conn.execute(update(respondents).where(respondents.c.id == rid).values(status="complete"))
-            conn.execute(update(assessments).where(assessments.c.id == aid).values(status="complete"))
+                conn.execute(update(respondents).where(respondents.c.id == rid).values(
+                    status="in-progress" if r.status == "in-progress" else "complete"))
+            # An export of an unfinished interview stays unfinished when imported back.
+            done = all(r.status != "in-progress" for r in a.respondents)
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(
+                status="complete" if done else "in-progress"))
             self._write_summary(conn, aid, _parse(questionnaire_text), a)
             return aid
 
@@ -529,7 +536,8 @@ class Store:
         for r in conn.execute(select(respondents).where(respondents.c.assessment_id == aid)
                               .order_by(respondents.c.position, respondents.c.id)):
             person = Respondent(r.name, r.role, r.department, r.interviewer,
-                                speaks_for=json.loads(r.speaks_for) if r.speaks_for else None)
+                                speaks_for=json.loads(r.speaks_for) if r.speaks_for else None,
+                                status="in-progress" if r.status != "complete" else None)
             people.append(person)
             by_id[r.id] = person
         if by_id:

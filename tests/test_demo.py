@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crmcheck import history
-from crmcheck.demo import demo_files, load_demo_history, run_demo
+from crmcheck.demo import demo_files, load_demo_history, run_demo, store_demo
 from crmcheck.errors import StoreError
 from crmcheck.report import ReportResult
 
@@ -160,3 +160,17 @@ def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None
                 for a, b in itertools.pairwise(page.extract_text().split("\n"))
                 if re.fullmatch(r"[A-Z][a-z]{0,4}", a.strip()) and b[:1].islower()]
     assert stranded == []
+
+
+def test_the_demo_is_all_or_nothing_and_keeps_its_ids(tmp_path: Path) -> None:
+    from crmcheck.errors import BadInputError
+    from crmcheck.store import open_store
+
+    db = str(tmp_path / "d.db")
+    with pytest.raises(BadInputError, match="does not exist; create it or write the report elsewhere"):
+        run_demo(tmp_path / "no" / "such" / "demo.pdf", now=NOW, db=db)
+    assert not (tmp_path / "d.db").exists()  # nothing stored before the refusal
+    first = store_demo(db, load_demo_history())
+    again = store_demo(db, load_demo_history())
+    assert first == again  # replaced in place: "crmcheck report 3" still means the same quarter
+    assert [open_store(db).load(str(i)).assessment.label for i in again] == ["2026-Q2", "2026-Q3", "2026-Q4"]

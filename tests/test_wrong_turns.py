@@ -78,3 +78,41 @@ def test_validating_an_answers_file_as_a_questionnaire_says_what_it_is() -> None
         f"{path}:1:1: this is an answers file (it has respondents), not a questionnaire; "
         f"check it with: crmcheck score {path}",
     ]
+
+
+def test_targets_show_the_gap_with_the_decimals_it_is_computed_from(tmp_path: Path) -> None:
+    import json
+
+    db = stored(tmp_path)
+    assert run("--db", str(db), "targets", "set", "2", "index=70").exit_code == 0
+    text = run("--db", str(db), "targets", "show", "2").output
+    rows = json.loads(run("--db", str(db), "targets", "show", "2", "--json").output)
+    index = next(r for r in rows if r["id"] == "index")
+    assert set(index) == {"id", "title", "score", "target", "met", "gap"}
+    assert index["score"] == round(index["score"], 1) and index["gap"] == round(70 - index["score"], 1)
+    assert index["met"] is (index["gap"] == 0)
+    line = next(x for x in text.splitlines() if x.startswith("Readiness index"))
+    assert line.split() == ["Readiness", "index", f"{index['score']:.1f}", "/", "70",
+                            *(["met"] if index["met"] else [f"{index['gap']:.1f}", "to", "go"])]
+
+
+def test_export_and_import_keep_an_unfinished_interview_unfinished(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from crmcheck.answers import Answer, ScopedProcess
+    from crmcheck.store import open_store
+
+    db = tmp_path / "s.db"
+    store = open_store(str(db))
+    aid = store.create_assessment((DATA / "mini.yaml").read_text(encoding="utf-8"), "Acme Ltd", "2027-Q1",
+                                  dt.date(2027, 2, 1), [ScopedProcess("leads", "Lead management", 4)])
+    rid = store.add_respondent(aid, "Ana Silva", "Head of Sales", "Sales")
+    store.save_answer(rid, "programme", "strat-agreed", Answer(level=2))
+    exported = tmp_path / "a.yaml"
+    assert run("--db", str(db), "answers", "export", str(aid), "-o", str(exported)).exit_code == 0
+    assert "status: in-progress" in exported.read_text(encoding="utf-8")
+    result = run("--db", str(db), "answers", "import", str(exported), "--replace", "-q", str(DATA / "mini.yaml"))
+    assert result.exit_code == 0, result.output
+    back = open_store(str(db))
+    assert [r.status for r in back.respondents(aid)] == ["in-progress"]
+    assert back.load(str(aid)).status == "in-progress"

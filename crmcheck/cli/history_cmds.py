@@ -125,17 +125,20 @@ def targets_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     from crmcheck.store import open_store
 
     rows = target_progress(load_snapshot(open_store(settings(ctx).db, existing=True), ref))
-    reached = [r.after is not None and r.target is not None and r.after >= r.target for r in rows]
+    # One rounding for what is shown and what the gap is computed from, as in the report.
+    shown = [None if r.after is None else round(r.after, 1) for r in rows]
+    gaps = [None if v is None or r.target is None else round(max(0.0, r.target - v), 1)
+            for r, v in zip(rows, shown, strict=True)]
     if as_json:
-        click.echo(json.dumps([{"id": r.id, "title": r.title, "score": r.after, "target": r.target, "reached": ok}
-                               for r, ok in zip(rows, reached, strict=True)], indent=2))
+        click.echo(json.dumps([{"id": r.id, "title": r.title, "score": v, "target": r.target, "met": g == 0,
+                                "gap": g} for r, v, g in zip(rows, shown, gaps, strict=True)], indent=2))
         return
     if not rows:
         click.echo("No targets set. Set some with: crmcheck targets set REF index=70 ownership=75")
-    for r, ok in zip(rows, reached, strict=True):
-        score = "—" if r.after is None else f"{r.after:.0f}"
-        mark = "reached" if ok else "to go"
-        click.echo(f"{r.title:<32} {score:>4} / {r.target:g}  {mark}")
+    for r, v, g in zip(rows, shown, gaps, strict=True):
+        score = "—" if v is None else f"{v:.1f}"
+        mark = "not assessed" if g is None else ("met" if g == 0 else f"{g:.1f} to go")
+        click.echo(f"{r.title:<32} {score:>5} / {r.target:g}  {mark}")
 
 
 def register(group: click.Group) -> None:
