@@ -116,3 +116,23 @@ def test_export_and_import_keep_an_unfinished_interview_unfinished(tmp_path: Pat
     back = open_store(str(db))
     assert [r.status for r in back.respondents(aid)] == ["in-progress"]
     assert back.load(str(aid)).status == "in-progress"
+
+
+def test_shell_completion_offers_stored_refs_and_clients(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    db = stored(tmp_path)
+    exe = Path(sys.executable).parent / "crmcheck"
+
+    def complete(words: str) -> list[str]:
+        env = {**os.environ, "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1),
+               "_CRMCHECK_COMPLETE": "bash_complete", "CRMCHECK_DB": str(db)}
+        out = subprocess.run([str(exe)], env=env, capture_output=True, text=True, check=False).stdout
+        return [line.partition(",")[2] for line in out.splitlines()]
+
+    assert complete("crmcheck show acme") == ["acme-ltd/2026-Q3", "acme-ltd/2026-Q4"]
+    assert complete("crmcheck compare 1 acme-ltd/2026-Q4") == ["acme-ltd/2026-Q4"]
+    assert complete("crmcheck trend ac") == ["acme-ltd"]
+    assert complete("crmcheck interview --from acme-ltd/2026-Q3") == ["acme-ltd/2026-Q3"]

@@ -8,11 +8,12 @@ import sys
 import click
 
 from crmcheck.cli import settings
+from crmcheck.cli.complete import complete_client, complete_ref
 
 
 @click.command("compare")
-@click.argument("ref_a")
-@click.argument("ref_b")
+@click.argument("ref_a", shell_complete=complete_ref)
+@click.argument("ref_b", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON (shape in the README).")
 @click.pass_context
 def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> None:
@@ -53,7 +54,7 @@ def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> No
 
 
 @click.command("trend")
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.option("--json", "as_json", is_flag=True, help="Print the trend as JSON (shape in the README).")
 @click.pass_context
 def trend_cmd(ctx: click.Context, client: str, as_json: bool) -> None:
@@ -90,7 +91,7 @@ def targets() -> None:
 
 
 @targets.command("set")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_ref)
 @click.argument("pairs", nargs=-1, required=True, metavar="KEY=VALUE...")
 @click.pass_context
 def targets_set(ctx: click.Context, ref: str, pairs: tuple[str, ...]) -> None:
@@ -110,7 +111,7 @@ def targets_set(ctx: click.Context, ref: str, pairs: tuple[str, ...]) -> None:
 
 
 @targets.command("show")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print targets and progress as JSON.")
 @click.pass_context
 def targets_show(ctx: click.Context, ref: str, as_json: bool) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from crmcheck.cli import settings
+from crmcheck.cli.complete import complete_client, complete_ref
 
 if TYPE_CHECKING:
     from crmcheck.answers import ScopedProcess
@@ -21,11 +22,11 @@ DEPARTMENTS = ["Sales", "Marketing", "Service", "IT", "Finance", "Management", "
 
 
 @click.command("interview")
-@click.option("--client", help="The client (organisation) being assessed.")
+@click.option("--client", help="The client (organisation) being assessed.", shell_complete=complete_client)
 @click.option("--label", help="Assessment label; default: the current quarter, e.g. 2026-Q4.")
-@click.option("--resume", is_flag=False, flag_value="", default=None, metavar="[REF]",
+@click.option("--resume", is_flag=False, flag_value="", default=None, metavar="[REF]", shell_complete=complete_ref,
               help="Continue an unfinished interview (default: the most recent one).")
-@click.option("--from", "from_ref", metavar="REF",
+@click.option("--from", "from_ref", metavar="REF", shell_complete=complete_ref,
               help="Start a new assessment with the processes and respondents of REF; show its answers.")
 @click.option("--prefill", is_flag=True, help="With --from: offer last time's answer as the default.")
 @click.option("-q", "--questionnaire", "questionnaire_file", type=click.Path(dir_okay=False, path_type=Path),

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from crmcheck.cli import settings
+from crmcheck.cli.complete import complete_ref
 
 FORMATS = ("pdf", "html", "md", "json")
 PAPERS = ("a4", "letter")
@@ -83,7 +84,7 @@ def _done(result: object, what: str) -> None:
 
 
 @click.command("report")
-@click.argument("ref", required=False)
+@click.argument("ref", required=False, shell_complete=complete_ref)
 @click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Report on an answers file instead of a stored assessment.")
 @click.option("-q", "--questionnaire", "questionnaire_file", type=click.Path(dir_okay=False, path_type=Path),

@@ -11,10 +11,11 @@ from pathlib import Path
 import click
 
 from crmcheck.cli import settings
+from crmcheck.cli.complete import complete_client, complete_ref
 
 
 @click.command("list")
-@click.option("--client", help="Only this client's assessments (name or slug).")
+@click.option("--client", help="Only this client's assessments (name or slug).", shell_complete=complete_client)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @click.pass_context
 def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
@@ -67,7 +68,7 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
 
 
 @click.command("show")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_ref)
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON (same shape as score --json).")
 @click.option("--actions", type=click.IntRange(0), default=5, show_default=True, help="How many first actions to list.")
 @click.pass_context
@@ -134,7 +135,7 @@ def answers_import(ctx: click.Context, file: Path, questionnaire_file: Path | No
 
 
 @answers_group.command("export")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_ref)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.pass_context
@@ -175,7 +176,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 @click.command("delete")
-@click.argument("ref")
+@click.argument("ref", shell_complete=complete_ref)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_context
 def delete_cmd(ctx: click.Context, ref: str, yes: bool) -> None:
