@@ -117,3 +117,40 @@ def test_missing_brand_file(tmp_path: Path) -> None:
                                       str(DATA / "mini.yaml"), "--brand", str(tmp_path / "none.yaml")], env=ENV)
     assert result.exit_code == ExitCode.BAD_INPUT
     assert result.output.strip() == f"{tmp_path}/none.yaml: no such file; check the path"
+
+
+def test_the_readme_documents_every_brand_field_and_the_schema_lists_them() -> None:
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from crmcheck.brand import BrandFile
+    from crmcheck.cli import cli
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The brand file"):readme.index("## The questionnaire format")]
+    block = section[section.index("```yaml"):section.index("```", section.index("```yaml") + 3)]
+    documented = set(re.findall(r"^(\w+):", block, flags=re.M))
+    assert documented == set(BrandFile.model_fields)
+    schema = json.loads(CliRunner().invoke(cli, ["brand", "schema"]).output)
+    assert set(schema["properties"]) == set(BrandFile.model_fields) and schema["required"] == ["firm"]
+
+
+def test_brand_validate_says_what_it_read(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from crmcheck.cli import cli
+
+    path = tmp_path / "brand.yaml"
+    path.write_text('firm: Harbour Advisory\nprimary: "#1F3A5F"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["brand", "validate", str(path)])
+    from crmcheck.brand import DEFAULT_ACCENT
+
+    assert result.exit_code == 0
+    assert result.output.strip().endswith(f"ok — Harbour Advisory, colours #1F3A5F and {DEFAULT_ACCENT}")
+    path.write_text("firm: Harbour Advisory\ncolours: blue\n", encoding="utf-8")
+    bad = CliRunner().invoke(cli, ["brand", "validate", str(path)])
+    assert bad.exit_code == 2
+    assert bad.output == (f"{path}:2:10: colours: unknown field 'colours'; check its spelling against the format "
+                          "in the README\n")

@@ -76,6 +76,7 @@ def _register() -> None:
     # Command modules import only click at module level; the core is imported inside each
     # command, so `crmcheck --help` stays fast.
     from crmcheck.cli import (
+        brand_cmds,
         completion_cmd,
         history_cmds,
         questionnaire_cmds,
@@ -84,7 +85,7 @@ def _register() -> None:
         store_cmds,
     )
 
-    for module in (questionnaire_cmds, score_cmd, store_cmds, report_cmds, history_cmds, completion_cmd):
+    for module in (questionnaire_cmds, score_cmd, store_cmds, report_cmds, history_cmds, brand_cmds, completion_cmd):
         module.register(cli)
 
 

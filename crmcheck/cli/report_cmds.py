@@ -97,7 +97,8 @@ def _done(result: object, what: str) -> None:
                    "Default: from the -o file's extension, else pdf.")
 @click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Page size of the PDF.")
 @click.option("--brand", "brand_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Brand file (YAML: firm, logo, colours, cover line, disclaimer, contact). Default: "
+              help="Brand file (YAML: firm, author, logo, primary, accent, cover_line, disclaimer, contact; "
+                   "see crmcheck brand validate). Default: "
                    "brand.yaml in the crmcheck config folder, if there is one.")
 @click.option("--template-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder of templates or a report.css that override the built-in ones, file by file.")
