@@ -212,7 +212,8 @@ class _Eval:
             if res.status != wanted:
                 return None
             words = {"dont_know": "nobody knew", "na": "not applicable", "unanswered": "not answered yet"}
-            return [Trigger(f"{qid}{place}: {words[wanted]}", 1.0 if wanted == "dont_know" else 0.5, proc,
+            return [Trigger(f"{_said(item.question.text)}{place}: {words[wanted]}",
+                            1.0 if wanted == "dont_know" else 0.5, proc,
                             question=qid)]
         if res.value is None:
             return None
@@ -221,7 +222,8 @@ class _Eval:
         if cond.at_least is not None and not res.value >= cond.at_least:
             return None
         label = _level_label(self.q, item.question.scale, res.value)
-        return [Trigger(f"{qid}{place}: {res.value:.1f} ({label})", 1 - scale.normalise(res.value), proc,
+        return [Trigger(f"{_said(item.question.text)}{place}: {res.value:.1f} ({label})",
+                        1 - scale.normalise(res.value), proc,
                         float(res.support), question=qid)]
 
     def _disagreement(self, qid: str) -> list[Trigger] | None:
@@ -241,9 +243,16 @@ class _Eval:
             proc = None if r.process == PROGRAMME else r.process
             place = "programme" if proc is None else self.titles[proc]
             weight = (self.importance.get(r.process, self.q.scoring.programme_importance)) / 5
-            out.append(Trigger(f"{r.question} ({place}): answers {r.spread} levels apart",
+            out.append(Trigger(f"{_said(item.question.text)} ({place}): answers {r.spread} levels apart",
                                r.spread / (scale.high - scale.low) * weight, proc, pooled=True, question=r.question))
         return out
+
+
+def _said(text: str, room: int = 70) -> str:
+    """Return a question as the client reads it in a reason: its words, quoted, cut at a word."""
+    if len(text) > room:
+        text = text[:room].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
+    return f"“{text}”"
 
 
 def _level_label(q: Questionnaire, scale_id: str, value: float) -> str:

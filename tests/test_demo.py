@@ -174,3 +174,24 @@ def test_the_demo_is_all_or_nothing_and_keeps_its_ids(tmp_path: Path) -> None:
     again = store_demo(db, load_demo_history())
     assert first == again  # replaced in place: "crmcheck report 3" still means the same quarter
     assert [open_store(db).load(str(i)).assessment.label for i in again] == ["2026-Q2", "2026-Q3", "2026-Q4"]
+
+
+def test_client_facing_text_names_questions_and_actions_by_their_words_not_their_ids() -> None:
+    import re
+
+    from crmcheck.report.context import build_context
+    from crmcheck.report.render import render_markdown
+
+    for sample in ("northwind", "tern"):
+        *earlier, latest = load_demo_history(sample)
+        q = latest.questionnaire
+        ctx = build_context(q, latest.assessment, now=NOW,
+                            history=[(qt.questionnaire, qt.assessment) for qt in earlier])
+        from crmcheck.brand import DEFAULT_BRAND
+        from crmcheck.report import html_for
+
+        html = html_for(ctx, DEFAULT_BRAND, paper="a4", template_dir=None, embed_fonts=False)
+        text = render_markdown(ctx) + re.sub(r"<[^>]+>", " ", html)  # what is read, not the markup
+        ids = {i.question.id for i in q.item_index.by_id.values()} | {r.id for r in q.rules}
+        leaked = sorted(i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text))
+        assert leaked == [], (sample, leaked)

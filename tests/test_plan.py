@@ -93,7 +93,8 @@ def test_disagreement_rule_names_where_people_disagree() -> None:
     two[PROGRAMME]["strat-agreed"] = 1
     plan = plan_for({"Ana": one, "Ben": two}, ["sales"])
     (action,) = [a for a in plan.actions if a.rule == "settle-disagreement"]
-    assert [t.text for t in action.triggers] == ["strat-agreed (programme): answers 3 levels apart"]
+    assert [t.text for t in action.triggers] == [
+        "“Is there an agreed CRM strategy?” (programme): answers 3 levels apart"]
 
 
 def test_supersedes_drops_the_narrower_rule_where_both_fire() -> None:
