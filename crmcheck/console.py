@@ -22,15 +22,24 @@ RISK_STYLE = {"low": "green", "medium": "yellow", "high": "red"}
 
 
 def make_console(*, no_color: bool = False, stderr: bool = False, file: IO[str] | None = None) -> Console:
-    """Return a console that honours --no-color, NO_COLOR and COLUMNS."""
+    """Return a console that honours --no-color, NO_COLOR and COLUMNS.
+
+    Piped into a file, output has no terminal to fit: it gets the width the full tables need
+    (120 columns) instead of rich's 80, which would crop the right-hand columns.
+    """
     width = os.environ.get("COLUMNS")
+    out = file or (sys.stderr if stderr else sys.stdout)
+    piped = not (hasattr(out, "isatty") and out.isatty())
     return Console(
-        file=file or (sys.stderr if stderr else sys.stdout),
+        file=out,
         no_color=no_color or "NO_COLOR" in os.environ,
         highlight=False,
-        width=int(width) if width and width.isdigit() else None,
+        width=int(width) if width and width.isdigit() else (PIPED_WIDTH if piped else None),
         soft_wrap=False,
     )
+
+
+PIPED_WIDTH = 120
 
 
 def score_style(value: float | None) -> str:

@@ -136,3 +136,11 @@ def test_shell_completion_offers_stored_refs_and_clients(tmp_path: Path) -> None
     assert complete("crmcheck compare 1 acme-ltd/2026-Q4") == ["acme-ltd/2026-Q4"]
     assert complete("crmcheck trend ac") == ["acme-ltd"]
     assert complete("crmcheck interview --from acme-ltd/2026-Q3") == ["acme-ltd/2026-Q3"]
+
+
+def test_a_scorecard_piped_into_a_file_keeps_every_column(tmp_path: Path) -> None:
+    db = stored(tmp_path)
+    env = {k: v for k, v in ENV.items() if k != "COLUMNS"}
+    out = CliRunner().invoke(cli, ["--db", str(db), "show", "2"], env={**env, "COLUMNS": ""}).output
+    header = next(line for line in out.splitlines() if "Process" in line and "Ownership" in line)
+    assert "Measures" in header and "Score" in header, header

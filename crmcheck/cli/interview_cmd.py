@@ -357,7 +357,7 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
                        str(sum(x.kind == "na" for x in mine)), str(sum(bool(x.note) for x in mine)))
     console.print(glance)
     j = judge(q, a)
-    console.print(scorecard_renderable(q, j.card, j.plan, j.findings))
+    console.print(scorecard_renderable(q, j.card, j.plan, j.findings, console_width=console.width))
     if unanswered:
         console.print(f"{len(unanswered)} question{'' if len(unanswered) == 1 else 's'} left unanswered. "
                       f"Continue with: crmcheck interview --resume {ref}")

@@ -42,8 +42,9 @@ def score(ctx: click.Context, answers: Path, questionnaire_file: Path | None, as
     else:
         from crmcheck.console import make_console, scorecard_renderable
 
-        make_console(no_color=settings(ctx).no_color).print(
-            scorecard_renderable(judged.questionnaire, card, judged.plan, judged.findings, actions=actions))
+        console = make_console(no_color=settings(ctx).no_color)
+        console.print(scorecard_renderable(judged.questionnaire, card, judged.plan, judged.findings, actions=actions,
+                                           console_width=console.width))
     if fail_under is not None and card.index < fail_under:
         raise ThresholdNotMet(f"readiness index {card.index:g} is below --fail-under {fail_under:g}")
 

@@ -92,8 +92,9 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
         return
     from crmcheck.console import make_console, scorecard_renderable
 
-    make_console(no_color=settings(ctx).no_color).print(
-        scorecard_renderable(j.questionnaire, j.card, j.plan, j.findings, actions=actions))
+    console = make_console(no_color=settings(ctx).no_color)
+    console.print(scorecard_renderable(j.questionnaire, j.card, j.plan, j.findings, actions=actions,
+                                       console_width=console.width))
 
 
 @click.group("answers")
