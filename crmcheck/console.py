@@ -14,7 +14,7 @@ from rich.text import Text
 
 from crmcheck.findings import Findings, stage_words
 from crmcheck.plan import ActionPlan
-from crmcheck.questionnaire import PROGRAMME, Questionnaire
+from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
 from crmcheck.scoring import Scorecard
 
 VERDICT_STYLE = {"Go": "bold green", "Conditional": "bold yellow", "No-go": "bold red"}
@@ -284,13 +284,13 @@ _STAGE_SHORT = {"before-selection": "before", "selecting": "selecting", "impleme
                 "live": "live"}
 
 
-def _arrow(change: float | None) -> Text:
+def _arrow(change: float | None, digits: int = 0) -> Text:
     if change is None:
         return Text("  n/a", style="dim")
-    if abs(change) < 0.5:
+    if abs(change) < 0.5 * 10 ** -digits:
         return Text("   =", style="dim")
     style = "green" if change > 0 else "red"
-    return Text(f"{'▲' if change > 0 else '▼'}{abs(change):>4.0f}", style=style)
+    return Text(f"{'▲' if change > 0 else '▼'}{abs(change):>{4 + digits + bool(digits)}.{digits}f}", style=style)
 
 
 def comparison_renderable(c: Any) -> Group:
@@ -300,9 +300,10 @@ def comparison_renderable(c: Any) -> Group:
     head.append(f"{a.assessment.client}: {b.label} → {a.label}\n", style="bold")
     for snap in (b, a):
         head.append(f"{snap.label:<10} index {snap.card.index:5.1f}  {snap.card.band:<14} ")
-        head.append(f"{snap.card.verdict}\n", style=VERDICT_STYLE.get(snap.card.verdict, ""))
+        head.append(f"{snap.card.verdict:<12}", style=VERDICT_STYLE.get(snap.card.verdict, ""))
+        head.append(f" {STAGE_TITLES.get(snap.card.stage or '', 'stage not recorded')}\n", style="dim")
     head.append("change     ")
-    head.append_text(_arrow(c.index.change))
+    head.append_text(_arrow(c.index.change, 1))  # the index with its decimal, as in the report
     parts: list[Any] = [Panel(head, expand=False)]
 
     def table(title: str, rows: list[Any], extra: bool = False) -> Table:

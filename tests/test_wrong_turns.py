@@ -144,3 +144,12 @@ def test_a_scorecard_piped_into_a_file_keeps_every_column(tmp_path: Path) -> Non
     out = CliRunner().invoke(cli, ["--db", str(db), "show", "2"], env={**env, "COLUMNS": ""}).output
     header = next(line for line in out.splitlines() if "Process" in line and "Ownership" in line)
     assert "Measures" in header and "Score" in header, header
+
+
+def test_compare_names_each_stage_and_the_index_change_with_its_decimal(tmp_path: Path) -> None:
+    db = stored(tmp_path)
+    out = run("--db", str(db), "compare", "1", "2").output
+    lines = out.splitlines()
+    assert any("2026-Q3" in line and "stage not recorded" in line for line in lines[:4])
+    change = next(line for line in lines if "change" in line)
+    assert __import__("re").search(r"[▲▼=]\s*\d+\.\d", change), change
