@@ -449,10 +449,12 @@ def _timetable(card: Scorecard) -> str | None:
     need = _MONTHS_TO_GO_LIVE.get(card.stage or "")
     if need is None or card.go_live is None:
         return None
-    months = (card.go_live - card.date).days / 30.4
+    g, d = card.go_live, card.date
+    months = (g.year - d.year) * 12 + g.month - d.month - (g.day < d.day)  # whole months still to go
     if months >= need:
         return None
-    left = "has passed" if months < 0 else f"is {max(0, round(months))} month{'s' if round(months) != 1 else ''} away"
+    left = ("has passed" if g < d else "is less than a month away" if months < 1
+            else f"is {months} month{'s' if months != 1 else ''} away")
     return (f"The planned go-live ({card.go_live.isoformat()}) {left}, but no system has been "
             f"{'chosen' if card.stage == 'selecting' else 'selected'} yet: selecting and implementing a CRM "
             f"takes at least {need} months from here, so the date is not credible and should be reset.")

@@ -231,3 +231,63 @@ def test_evidence_in_words() -> None:
     _, alone = findings_for({"Ana": ana}, ["sales"])
     sales = next(r for r in alone.risks if r.key == "process:sales")
     assert sales.evidence.words() == "2 answers from one respondent; 1 question nobody could answer"
+
+
+# ---------------------------------------------------------------- the verdict's reasons, word for word
+
+
+def _dated(card, stage, go_live):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(card, stage=stage, go_live=go_live)
+
+
+@pytest.mark.parametrize(("stage", "go_live", "expected"), [
+    ("before-selection", dt.date(2026, 12, 20),
+     "The planned go-live (2026-12-20) is 1 month away, but no system has been selected yet: selecting and "
+     "implementing a CRM takes at least 9 months from here, so the date is not credible and should be reset."),
+    ("selecting", dt.date(2027, 3, 20),
+     "The planned go-live (2027-03-20) is 4 months away, but no system has been chosen yet: selecting and "
+     "implementing a CRM takes at least 6 months from here, so the date is not credible and should be reset."),
+    ("before-selection", dt.date(2026, 10, 1),
+     "The planned go-live (2026-10-01) has passed, but no system has been selected yet: selecting and "
+     "implementing a CRM takes at least 9 months from here, so the date is not credible and should be reset."),
+    ("before-selection", dt.date(2026, 12, 10),
+     "The planned go-live (2026-12-10) is less than a month away, but no system has been selected yet: "
+     "selecting and implementing a CRM takes at least 9 months from here, so the date is not credible and "
+     "should be reset."),
+    ("before-selection", dt.date(2027, 8, 20), None),  # 9 months: possible
+    ("selecting", dt.date(2027, 5, 21), None),  # 6 months
+    ("implementing", dt.date(2026, 12, 1), None),  # the system is chosen; the gates judge the date
+    ("live", dt.date(2025, 1, 1), None),
+    ("before-selection", None, None),
+])
+def test_a_go_live_the_stage_cannot_reach_is_said_in_the_reasons(stage, go_live, expected) -> None:  # type: ignore[no-untyped-def]
+    ana = everything(Q, 3, ["sales"])
+    card = _dated(score(Q, assessment(Q, {"Ana": ana, "Ben": ana}, ["sales"])), stage, go_live)
+    reasons = find(Q, card).verdict_reasons
+    timetable = [r for r in reasons if r.startswith("The planned go-live")]
+    assert timetable == ([expected] if expected else [])
+    if expected:
+        assert reasons.index(expected) == 1  # right after the index sentence
+
+
+def test_the_reasons_read_in_full_for_a_mixed_assessment() -> None:
+    ana = everything(Q, 2, ["leads", "sales"])
+    ben = everything(Q, 2, ["leads", "sales"])
+    ana["sales"]["own-owner"] = ben["sales"]["own-owner"] = 0  # a No-go blocker, both agree
+    ana["leads"]["meas-kpi"] = 4  # two levels from Ben's 2: a disagreement
+    ana[PROGRAMME]["data-single-view"] = "dont_know"
+    ben[PROGRAMME]["data-single-view"] = "dont_know"  # nobody could answer it
+    ana[PROGRAMME]["strat-agreed"] = 3
+    ben[PROGRAMME]["strat-agreed"] = Answer(level=1, basis="seen")  # the evidence contradicts Ana's 3
+    del ana["leads"]["leads-grading"], ben["leads"]["leads-grading"]  # not covered
+    card = score(Q, assessment(Q, {"Ana": ana, "Ben": ben}, ["leads", "sales"]))
+    assert find(Q, card).verdict_reasons == [
+        f"Index {card.index:.1f} is below Conditional (45).",
+        "Blocker: “Is there a named owner?” (Sales) is at 0.0, below 1; it caps the verdict at No-go.",
+        "7 of 8 questions were answered (88%); 1 nobody was asked or answered.",
+        "1 claim is contradicted by evidence shown or measured; the evidence counts, the claim does not.",
+        "Respondents disagree by 2 levels or more on 1 question: the processes concerned are seen differently "
+        "across departments.",
+        "Nobody could answer 1 question; it counts at the lowest level in the index until someone can vouch "
+        "for it, but drives no risk.",
+    ]
