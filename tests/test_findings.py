@@ -291,3 +291,18 @@ def test_the_reasons_read_in_full_for_a_mixed_assessment() -> None:
         "Nobody could answer 1 question; it counts at the lowest level in the index until someone can vouch "
         "for it, but drives no risk.",
     ]
+
+
+def test_the_uncertainty_lists_each_hesitation_by_who_where_and_which_levels() -> None:
+    from crmcheck.findings import Hesitation
+
+    ana = everything(Q, 2, ["sales"])
+    ana["sales"]["meas-kpi"] = Answer(level=2, alt=3)
+    ben = everything(Q, 2, ["sales"])
+    ben[PROGRAMME]["strat-agreed"] = Answer(level=1, alt=0)
+    a = assessment(Q, {"Ana": ana, "Ben": ben}, ["sales"])
+    u = find(Q, score(Q, a), a).uncertainty
+    assert u is not None
+    assert u.hesitations == [Hesitation("Ana", "sales", "meas-kpi", 2, 3),
+                             Hesitation("Ben", PROGRAMME, "strat-agreed", 1, 0)]
+    assert u.low.index < score(Q, a).index < u.high.index
