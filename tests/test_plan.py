@@ -226,3 +226,38 @@ def test_ranking_is_grouped_by_horizon_and_ignores_respondent_order() -> None:
     assert list(groups) == list(HORIZONS)
     assert sum(len(v) for v in groups.values()) == len(plan.actions)
     assert all(a.horizon == h for h, acts in groups.items() for a in acts)
+
+
+@pytest.mark.parametrize(("answer", "given", "text", "gap"), [
+    ("dont_know", "dont_know", "“Is there an agreed CRM strategy?”: nobody knew", 1.0),
+    ("unanswered", None, "“Is there an agreed CRM strategy?”: not answered yet", 0.5),
+])
+def test_a_rule_on_what_nobody_could_answer_says_so_and_weighs_it(answer, given, text, gap) -> None:  # type: ignore[no-untyped-def]
+    base = Q.rules[2]
+    rule = base.model_copy(update={"id": "find-out", "when": Condition.model_validate(
+        {"question": "strat-agreed", "answer": answer})})
+    q = Q.model_copy(update={"rules": [rule]})
+    answers = everything(q, 3, ["sales"])
+    if given is None:
+        del answers[PROGRAMME]["strat-agreed"]
+    else:
+        answers[PROGRAMME]["strat-agreed"] = given
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["sales"])))
+    (action,) = plan.actions
+    assert [(t.text, t.gap, t.question) for t in action.triggers] == [(text, gap, "strat-agreed")]
+    # The rule does not fire on an answer of the other kind.
+    answers[PROGRAMME]["strat-agreed"] = 2
+    assert not build_action_plan(q, score(q, assessment(q, {"Ana": answers}, ["sales"]))).actions
+
+
+def test_a_rule_on_not_applicable_fires_only_on_na() -> None:
+    base = Q.rules[0]  # a process rule; own-mandate is the question that allows N/A
+    rule = base.model_copy(update={"id": "mandate-na", "scope": "process", "when": Condition.model_validate(
+        {"question": "own-mandate", "answer": "na"})})
+    q = Q.model_copy(update={"rules": [rule]})
+    answers = everything(q, 3, ["sales"])
+    answers["sales"]["own-mandate"] = "na"
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers}, ["sales"])))
+    (action,) = plan.actions
+    assert [(t.text, t.gap, t.process) for t in action.triggers] == [
+        ("“Does the owner have a mandate?” in Sales: not applicable", 0.5, "sales")]
