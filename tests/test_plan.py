@@ -261,3 +261,19 @@ def test_a_rule_on_not_applicable_fires_only_on_na() -> None:
     (action,) = plan.actions
     assert [(t.text, t.gap, t.process) for t in action.triggers] == [
         ("“Does the owner have a mandate?” in Sales: not applicable", 0.5, "sales")]
+
+
+def test_a_rule_on_one_questions_disagreement_fires_only_where_that_question_is_split() -> None:
+    rule = Q.rules[2].model_copy(update={"id": "settle-strategy", "when": Condition.model_validate(
+        {"disagreement": "strat-agreed"})})
+    q = Q.model_copy(update={"rules": [rule]})
+    one = everything(q, 4, ["sales"])
+    two = everything(q, 4, ["sales"])
+    two["sales"]["meas-kpi"] = 1  # split elsewhere: not this rule's business
+    assert not build_action_plan(q, score(q, assessment(q, {"Ana": one, "Ben": two}, ["sales"]))).actions
+    two[PROGRAMME]["strat-agreed"] = 1
+    (action,) = build_action_plan(q, score(q, assessment(q, {"Ana": one, "Ben": two}, ["sales"]))).actions
+    (trigger,) = action.triggers
+    assert trigger.text == "“Is there an agreed CRM strategy?” (programme): answers 3 levels apart"
+    assert trigger.question == "strat-agreed" and trigger.pooled
+    assert trigger.gap == pytest.approx(3 / 4 * q.scoring.programme_importance / 5)
