@@ -277,3 +277,22 @@ def test_a_rule_on_one_questions_disagreement_fires_only_where_that_question_is_
     assert trigger.text == "“Is there an agreed CRM strategy?” (programme): answers 3 levels apart"
     assert trigger.question == "strat-agreed" and trigger.pooled
     assert trigger.gap == pytest.approx(3 / 4 * q.scoring.programme_importance / 5)
+
+
+def test_criterion_conditions_read_the_process_in_a_process_rule_and_all_processes_otherwise() -> None:
+    per_process = Q.rules[0].model_copy(update={"id": "measure-it", "scope": "process", "when":
+                                                Condition.model_validate({"criterion": "measures", "below": 50})})
+    overall = Q.rules[2].model_copy(update={"id": "measure-all", "when":
+                                            Condition.model_validate({"criterion": "measures", "below": 50})})
+    q = Q.model_copy(update={"rules": [per_process, overall]})
+    ana = everything(q, 3, ["leads", "sales"])
+    ana["sales"]["meas-kpi"] = 0  # sales measures 0; leads measures 75
+    card = score(q, assessment(q, {"Ana": ana, "Ben": ana}, ["leads", "sales"]))
+    by_rule = {a.rule: a for a in build_action_plan(q, card).actions}
+    assert by_rule["measure-it"].processes == ["sales"]
+    assert [(t.text, t.process, t.support) for t in by_rule["measure-it"].triggers] == [
+        ("Measures in Sales 0 (below 50)", "sales", 2.0)]
+    overall_value = card.criteria["measures"]
+    assert overall_value is not None and overall_value < 50
+    assert [(t.text, t.process) for t in by_rule["measure-all"].triggers] == [
+        (f"Measures across processes {overall_value:.0f} (below 50)", None)]
