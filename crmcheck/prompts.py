@@ -73,7 +73,7 @@ class QuestionaryPrompter:
             self.say(self._paint(wrap(view.help, "  "), "2"))
         if view.previous is not None:
             when = f"In {view.previous_label}" if view.previous_label else "Last time"
-            self.say(self._paint(f"  {when}: {_describe(view.previous, labels)}", "33"))
+            self.say(self._paint(wrap(f"{when}: {_describe(view.previous, labels)}", "  "), "33"))
         # prompt_toolkit cuts choice lines at the terminal's edge instead of wrapping them, and a
         # descriptor cut in half is worse than none: when one would not fit, print them all above,
         # wrapped, and keep the choices to their labels.
