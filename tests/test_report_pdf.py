@@ -94,7 +94,7 @@ def test_metadata(a4: PdfReader) -> None:
     meta = a4.metadata
     assert meta is not None
     assert meta.title == "CRM readiness report — Acme Ltd, 2026-Q4"
-    assert meta.author == "crmcheck"
+    assert meta.author == "The assessment team"  # no brand and no interviewer recorded
     assert "verdict No-go" in (meta.subject or "")
     assert "CRM readiness" in str(meta["/Keywords"] or "")
     assert (meta.creator or "").startswith("crmcheck ")

@@ -409,3 +409,19 @@ def test_summary_names_at_most_four_processes_per_action() -> None:
     first = page[page.index("The first five actions"):page.index('<section id="scorecard"')]
     assert "Process 0, Process 1, Process 2, Process 3</span> and 6 more" in first
     assert "Process 4" not in first
+
+
+def test_without_a_brand_the_report_is_from_the_interviewers() -> None:
+    import dataclasses
+
+    from crmcheck.assess import load_answers_file
+    from crmcheck.report.context import build_context
+
+    q, a = load_answers_file(DATA / "mini-answers.yaml", DATA / "mini.yaml")
+    now = __import__("datetime").datetime(2026, 11, 25)
+    assert build_context(q, a, now=now).meta.prepared_by == "The assessment team"
+    names = ["Sam Patel", "Ana Reyes"]
+    assert len(a.respondents) == len(names)
+    people = [dataclasses.replace(r, interviewer=n) for r, n in zip(a.respondents, names, strict=True)]
+    assert build_context(q, dataclasses.replace(a, respondents=people), now=now).meta.prepared_by == (
+        "Sam Patel and Ana Reyes")

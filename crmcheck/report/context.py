@@ -774,7 +774,7 @@ def build_context(
             questionnaire=q.ref,
             questionnaire_title=q.title,
             generator=generator,
-            prepared_by=brand.firm,
+            prepared_by=_prepared_by(brand, assessment),
             author=brand.author,
             keywords=["CRM readiness", assessment.client, assessment.label, card.verdict, card.band],
             stage=stage_words(assessment.stage, assessment.go_live),
@@ -1049,6 +1049,18 @@ def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetVie
                               now is not None and now >= goal, before,
                               None if now is None or before is None else round(now - before, 1)))
     return out
+
+
+def _prepared_by(brand: Any, assessment: Assessment) -> str:
+    """Return who the report is from: the brand's firm, or without a brand the people who interviewed."""
+    from crmcheck.brand import DEFAULT_BRAND
+
+    if brand is not DEFAULT_BRAND:
+        return str(brand.firm)
+    people = list(dict.fromkeys(r.interviewer for r in assessment.respondents if r.interviewer))
+    if not people:
+        return "The assessment team"
+    return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
 
 
 def methodology(q: Questionnaire, stage: str | None = None) -> Methodology:
