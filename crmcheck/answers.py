@@ -201,14 +201,6 @@ class Assessment:
     go_live: dt.date | None = None
     wave: int | None = None  # the roll-out wave going live next; None: one go-live for everything
 
-    def later_wave(self, process_id: str) -> bool:
-        """Return whether a process goes live in a wave after the current one (so cannot block it)."""
-        return _later(self.wave, {p.id: p.wave for p in self.processes}.get(process_id))
-
-
-def _later(current: int | None, wave: int | None) -> bool:
-    return current is not None and wave is not None and wave > current
-
 
 def slugify(name: str) -> str:
     """Turn a custom process name into an id: 'Dealer onboarding' -> 'dealer-onboarding'."""

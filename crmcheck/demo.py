@@ -128,7 +128,7 @@ def run_demo(
     from crmcheck.report import make_report
 
     step = progress or (lambda _name: None)
-    folder = out.parent if str(out.parent) else Path(".")
+    folder = out.parent
     if not folder.is_dir():  # all or nothing: refuse before anything is stored
         from crmcheck.errors import BadInputError
 

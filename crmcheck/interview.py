@@ -85,6 +85,7 @@ class QuestionView:
     previous: Answer | None = None  # last assessment's answer (interview --from)
     previous_label: str | None = None  # that assessment's label, e.g. 2026-Q3
     prefill: bool = False  # offer ``previous`` as the default
+    part: str = ""  # the process (or "Programme") the question belongs to, for "skip the rest of …"
 
 
 @dataclass(frozen=True)
@@ -292,12 +293,12 @@ class Interview:
                   for lv in self.q.scale_of(question).levels]
         if step.group == PROGRAMME:
             sin = next(s for s in self.q.sins if s.id == step.item.group)
-            context = f"Programme › {sin.title_at(self.stage)}"
+            part, section = "Programme", sin.title_at(self.stage)
         else:
             crit = next(c for c in self.q.criteria if c.id == step.item.group)
-            context = f"{self.titles.get(step.group, step.group)} › {crit.title}"
+            part, section = self.titles.get(step.group, step.group), crit.title
         return QuestionView(
-            step=step, context=context, text=question.text, help=question.help, levels=levels,
+            step=step, context=f"{part} › {section}", part=part, text=question.text, help=question.help, levels=levels,
             allow_dont_know=question.allow_dont_know, allow_na=question.allow_na, can_go_back=can_go_back,
             progress=self.progress(step), current=self.answers.get(step.key),
             previous=self.previous.get(step.key), previous_label=self.previous_label, prefill=self.prefill,

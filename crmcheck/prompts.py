@@ -95,8 +95,8 @@ class QuestionaryPrompter:
         if view.can_go_back:
             choices.append(Choice("← Back to the previous question", value="back", shortcut_key="b"))
         choices.append(Choice("→ Skip for now (asked again at the end)", value="skip", shortcut_key="s"))
-        part = view.context.split(" › ")[0]
-        choices.append(Choice(f"⇥ Skip the rest of {part} for this person", value="skip-part", shortcut_key="p"))
+        choices.append(Choice(f"⇥ Skip the rest of {view.part} for this person", value="skip-part",
+                              shortcut_key="p"))
         default = _choice_value(view.current) or (_choice_value(view.previous) if view.prefill else None)
         picked = questionary.select(
             view.text, choices=choices, default=default, use_shortcuts=True, use_jk_keys=False, style=STYLE,

@@ -182,7 +182,7 @@ class Scorecard:
     def later_wave(self, process_id: str) -> bool:
         """Return whether a process goes live after the current wave (its blockers wait for its wave)."""
         ps = self.process(process_id)
-        return self.wave is not None and ps is not None and ps.wave is not None and ps.wave > self.wave
+        return ps is not None and _later(self.wave, ps.wave)
 
     def sin(self, sin_id: str) -> SinScore | None:
         """Return one sin's score."""
@@ -204,6 +204,11 @@ class Scorecard:
             cache = {(r.process, r.question): r for r in self.questions}
             self.__dict__["_key_cache"] = cache
         return cache
+
+
+def _later(current: int | None, wave: int | None) -> bool:
+    """Return whether a process's roll-out wave comes after the one going live next."""
+    return current is not None and wave is not None and wave > current
 
 
 def backers(respondents: int, evidenced: bool) -> int:
@@ -329,9 +334,10 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
     blockers, open_blockers = _blockers(q, results)
     # A process that goes live in a later wave cannot hold up the current one: its blockers are
     # reported for its own wave and do not cap today's verdict.
-    deferred = [b for b in blockers if a.later_wave(b.process)]
-    blockers = [b for b in blockers if not a.later_wave(b.process)]
-    open_blockers = [o for o in open_blockers if not a.later_wave(o.process)]
+    later = {p.id for p in a.processes if _later(a.wave, p.wave)}
+    deferred = [b for b in blockers if b.process in later]
+    blockers = [b for b in blockers if b.process not in later]
+    open_blockers = [o for o in open_blockers if o.process not in later]
     verdict, reasons = _verdict(q, index, sins, blockers, open_blockers)
     visible_results = [r for r in results if r.status != "hidden"]
     done = sum(1 for r in visible_results if r.status != "unanswered")

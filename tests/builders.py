@@ -59,3 +59,18 @@ def everything(q: Questionnaire, value: int | str, processes: list[str] | None =
         groups[pid] = {i.question.id: value for i in q.process_items(pid)}
     groups[PROGRAMME] = {i.question.id: value for i in q.programme_items()}
     return groups
+
+
+def plan_lines(paths: list[Path]) -> str:
+    """Return each answers file's index, verdict, biggest risks and ranked plan, as golden-file text."""
+    from crmcheck.assess import judge, load_answers_file
+
+    lines = []
+    for path in paths:
+        j = judge(*load_answers_file(path))
+        lines.append(f"# {j.assessment.label}: {j.card.index} {j.card.verdict}; top risks "
+                     + ", ".join(f"{r.key} {r.severity}" for r in j.findings.top_risks))
+        for n, a in enumerate(j.plan.actions, start=1):
+            flags = "".join(f for f, on in (("L", a.leads), ("B", a.clears_blocker), ("T", a.thin)) if on)
+            lines.append(f"{n:>2} {a.rule} {a.priority} {flags or '-'} [{', '.join(a.processes)}] {a.owner}")
+    return "\n".join(lines) + "\n"

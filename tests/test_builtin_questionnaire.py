@@ -169,18 +169,11 @@ def test_the_sample_plans_are_pinned(update_golden: bool) -> None:
     disagreement), so a change to how any of them is read shows up here. Refresh deliberately
     with ``pytest --update-golden`` and read the diff.
     """
-    from crmcheck.assess import judge, load_answers_file
+    from builders import plan_lines
+
     from crmcheck.demo import demo_files
 
-    lines = []
-    for path in [*demo_files("northwind"), *demo_files("tern")]:
-        j = judge(*load_answers_file(path))
-        lines.append(f"# {j.assessment.label}: {j.card.index} {j.card.verdict}; top risks "
-                     + ", ".join(f"{r.key} {r.severity}" for r in j.findings.top_risks))
-        for n, a in enumerate(j.plan.actions, start=1):
-            flags = "".join(f for f, on in (("L", a.leads), ("B", a.clears_blocker), ("T", a.thin)) if on)
-            lines.append(f"{n:>2} {a.rule} {a.priority} {flags or '-'} [{', '.join(a.processes)}] {a.owner}")
-    text = "\n".join(lines) + "\n"
+    text = plan_lines([*demo_files("northwind"), *demo_files("tern")])
     golden = Path(__file__).parent / "golden" / "sample-plans.txt"
     if update_golden:
         golden.write_text(text, encoding="utf-8")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crmcheck.assess import judge, load_answers_file
+from builders import plan_lines
+
+from crmcheck.assess import load_answers_file
 from crmcheck.history import compare, snapshot
 from crmcheck.questionnaire import find_questionnaire, load_questionnaire
 from crmcheck.resources import default_questionnaire
@@ -13,18 +15,6 @@ from crmcheck.store import open_store
 
 HISTORY = Path(__file__).parent / "data" / "history"
 OLD = [HISTORY / f"northwind-1.0-2026-{q}.yaml" for q in ("Q2", "Q3", "Q4")]
-
-
-def plan_lines(paths: list[Path]) -> str:
-    lines = []
-    for path in paths:
-        j = judge(*load_answers_file(path))
-        lines.append(f"# {j.assessment.label}: {j.card.index} {j.card.verdict}; top risks "
-                     + ", ".join(f"{r.key} {r.severity}" for r in j.findings.top_risks))
-        for n, a in enumerate(j.plan.actions, start=1):
-            flags = "".join(f for f, on in (("L", a.leads), ("B", a.clears_blocker), ("T", a.thin)) if on)
-            lines.append(f"{n:>2} {a.rule} {a.priority} {flags or '-'} [{', '.join(a.processes)}] {a.owner}")
-    return "\n".join(lines) + "\n"
 
 
 def test_the_default_is_2_0_and_1_0_is_still_built_in() -> None:
