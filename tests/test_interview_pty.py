@@ -146,3 +146,24 @@ def test_the_interview_names_the_assessment_it_continues_and_asks_before_adding_
     child.expect("Nothing changed. Next quarter starts from this one with: crmcheck interview --from acme-ltd/2026-Q4")
     child.expect(pexpect.EOF)
     assert len(open_store(str(db)).respondents(aid)) == len(store.respondents(aid))
+
+
+@pytest.mark.slow
+def test_ctrl_c_before_choosing_whom_to_interview_changes_nothing(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from crmcheck.answers import ScopedProcess
+
+    db = tmp_path / "store.db"
+    store = open_store(str(db))
+    aid = store.create_assessment((DATA / "mini.yaml").read_text(encoding="utf-8"), "Acme Ltd", "2026-Q4",
+                                  dt.date(2026, 11, 20), [ScopedProcess("leads", "Lead management", 4)])
+    store.add_respondent(aid, "Ana Silva", "Head of Sales", "Sales")
+    child = crmcheck(db, "interview", "--resume")
+    child.expect("Whom are you interviewing?")
+    child.sendintr()
+    child.expect("Stopped before choosing whom to interview; nothing changed. Resume with: "
+                 "crmcheck interview --resume acme-ltd/2026-Q4")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130

@@ -62,6 +62,9 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
     except KeyboardInterrupt:
         if "ref" not in state:
             raise InterruptedByUser("Stopped before the interview began; nothing was saved.") from None
+        if "rid" not in state:
+            raise InterruptedByUser("Stopped before choosing whom to interview; nothing changed. Resume with: "
+                                    f"crmcheck interview --resume {state['ref']}") from None
         saved = next((r.answered for r in store.respondents(state["aid"]) if r.id == state.get("rid")), 0)
         with contextlib.suppress(KeyboardInterrupt):  # so `crmcheck list` can use the cache right away
             store.refresh_summary(state["aid"])
@@ -129,7 +132,9 @@ def _continue(store: Store, stored: Any) -> bool:
     people = store.respondents(stored.id)
     names = ", ".join(f"{r.name} ({r.status})" for r in people) or "nobody yet"
     ref = f"{client_key(a.client)}/{a.label}"
-    click.echo(f"Continuing {a.client} {a.label} ({ref}, {stored.status}); respondents: {names}.")
+    from crmcheck.prompts import wrap
+
+    click.echo(wrap(f"Continuing {a.client} {a.label} ({ref}, {stored.status}); respondents: {names}."))
     if stored.status != "complete":
         return True
     if prompts.confirm(f"{ref} is complete. Add another respondent to it?", default=False):
