@@ -34,7 +34,8 @@ NA = "na"
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan: `.inf` or `.nan` as a weight or target would make every score NaN.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class ProcessEntry(_Model):

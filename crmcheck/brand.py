@@ -53,7 +53,7 @@ DEFAULT_ACCENT = "#D9822B"
 class BrandFile(BaseModel):
     """The brand file's format."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     firm: Text = Field(description="The firm's name, shown as 'prepared by'.")
     author: Text | None = Field(None, description="The consultant who signs the report.")

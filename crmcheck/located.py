@@ -7,6 +7,7 @@ validated through ``validate``; both turn problems into one-line messages of the
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+
+from crmcheck.textsafe import terminal_text
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -41,7 +44,7 @@ class Source:
         loc = tuple(loc)
         line, col = self.where(loc)
         where = format_loc(loc)
-        return f"{self.path}:{line}:{col}: {where + ': ' if where else ''}{message}"
+        return terminal_text(f"{self.path}:{line}:{col}: {where + ': ' if where else ''}{message}")
 
 
 def format_loc(loc: Iterable[str | int]) -> str:
@@ -55,66 +58,177 @@ def format_loc(loc: Iterable[str | int]) -> str:
     return out
 
 
-class _Dup(Exception):
-    def __init__(self, key: str, mark: yaml.Mark, loc: Loc) -> None:
-        self.key, self.mark, self.loc = key, mark, loc
+# Input limits: a file within them loads in well under a second and 200 MB; past them it gets one
+# located line saying which limit it passed. Documented in the README ("Errors and limits").
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIASED_VALUES = 10_000
+
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
+_COLLECTION_TAGS = {_YAML + "map", _YAML + "seq"}
 
 
-def _walk(node: yaml.Node, loc: Loc, positions: dict[Loc, tuple[int, int]]) -> Any:
-    positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
+class _Located(Exception):
+    """A problem at a node of the document, raised out of the walk and formatted by ``parse_yaml``."""
+
+    def __init__(self, mark: yaml.Mark, loc: Loc, message: str) -> None:
+        self.mark, self.loc, self.message = mark, loc, message
+
+
+@dataclass
+class _Walk:
+    """Turn a composed YAML node graph into plain data, bounded in depth and alias expansion.
+
+    Aliases are allowed (authors repeat descriptors with them), but what they copy is counted:
+    a document whose aliases expand to more than ``MAX_ALIASED_VALUES`` values is refused at the
+    alias that passes the limit, so a few hundred bytes cannot grow into gigabytes (a "billion
+    laughs" alias bomb). An alias inside its own anchor (``&x [*x]``) is refused too.
+    """
+
+    positions: dict[Loc, tuple[int, int]]
+    constructor: yaml.constructor.SafeConstructor
+    seen: set[int] = field(default_factory=set)
+    open: set[int] = field(default_factory=set)
+    aliased: int = 0
+
+    def value(self, node: yaml.Node, loc: Loc, mark: yaml.Mark, copied: bool = False) -> Any:
+        """Return the plain value of ``node``; ``mark`` is where it is written, ``copied``: inside an alias."""
+        if id(node) in self.open:
+            raise _Located(mark, loc, "recursive alias: an anchor refers to itself; write the value out")
+        if id(node) in self.seen:
+            copied = True
+        if copied:
+            self.aliased += 1
+            if self.aliased > MAX_ALIASED_VALUES:
+                raise _Located(mark, loc, f"aliases expand to more than {MAX_ALIASED_VALUES:,} values; "
+                               "write the repeated values out or use fewer aliases")
+        self.seen.add(id(node))
+        if len(loc) > MAX_DEPTH:
+            raise _Located(mark, loc, f"nested more than {MAX_DEPTH} levels deep; crmcheck files need far fewer")
+        self.positions.setdefault(loc, (mark.line + 1, mark.column + 1))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, loc, mark)
+        if node.tag not in _COLLECTION_TAGS:
+            raise _Located(mark, loc, f"unknown tag '{_short_tag(node.tag)}'; use plain YAML values without tags")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, loc, copied)
+            return [self.value(item, (*loc, i), self.written(item, mark, copied), copied)
+                    for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
+
+    def written(self, node: yaml.Node, fallback: yaml.Mark, copied: bool) -> yaml.Mark:
+        """Return where ``node`` is written: its own mark, or ``fallback`` where an alias stands for it."""
+        return fallback if copied or id(node) in self.seen else node.start_mark
+
+    def mapping(self, node: yaml.MappingNode, loc: Loc, copied: bool) -> dict[Any, Any]:
+        """Return a mapping's plain dict; keys must be plain scalars, each used once."""
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
-            if key == "<<":
-                raise yaml.YAMLError("YAML merge keys (<<) are not supported")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Located(key_node.start_mark, loc, "a key must be a plain word or number, "
+                               f"found a {'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}")
+            if key_node.tag == _YAML + "merge":
+                raise _Located(key_node.start_mark, loc, "YAML merge keys (<<) are not supported; "
+                               "write the keys out")
+            key = self.scalar(key_node, loc, key_node.start_mark)
+            where = (*loc, str(key))
             if key in out:
-                raise _Dup(str(key), key_node.start_mark, (*loc, str(key)))
-            out[key] = _walk(value_node, (*loc, str(key)), positions)
+                raise _Located(key_node.start_mark, where, f"duplicate key '{key}'; each key may appear once")
+            out[key] = self.value(value_node, where, self.written(value_node, key_node.start_mark, copied), copied)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk(item, (*loc, i), positions) for i, item in enumerate(node.value)]
-    return _scalar(node)
+
+    def scalar(self, node: yaml.ScalarNode, loc: Loc, mark: yaml.Mark) -> Any:
+        """Construct one scalar; a bad tag or value (date, huge number) is a located problem."""
+        if node.tag not in _SCALAR_TAGS:
+            raise _Located(mark, loc, f"unknown tag '{_short_tag(node.tag)}'; use plain YAML values without tags")
+        try:
+            return self.constructor.construct_object(node)
+        except Exception as exc:  # PyYAML raises anything from ValueError to KeyError here
+            kind = node.tag.removeprefix(_YAML)
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if kind == "int" and "digits" in reason:
+                reason = "more than 4300 digits"
+            elif kind == "timestamp" and "offset" in reason:
+                reason = "the time zone offset must be less than 24 hours"
+            elif kind in ("bool", "timestamp") and isinstance(exc, (KeyError, AttributeError)):
+                reason = {"bool": "expected true or false", "timestamp": "expected a date like 2026-11-20"}[kind]
+            return _raise(mark, loc, f"not a valid {kind} {_kind(node.value)}: {reason}")
+        finally:
+            self.constructor.constructed_objects.clear()
 
 
-_CONSTRUCTOR = yaml.SafeLoader("")
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_YAML) if tag.startswith(_YAML) else tag
+
+
+def _raise(mark: yaml.Mark, loc: Loc, message: str) -> Any:
+    raise _Located(mark, loc, message)
+
+
 # libyaml's parser when PyYAML was built with it: ten times faster than the pure-Python one
 # (the built-in questionnaire composes in 0.05 s instead of 0.5 s), with the same marks.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _scalar(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return _CONSTRUCTOR.construct_object(node, deep=True)
-    # A mapping or list used as a key: construct it plainly, validation will reject it.
-    return _CONSTRUCTOR.construct_object(node, deep=True)
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """Return the 1-based line and column of character ``index`` in ``text``."""
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
 def parse_yaml(text: str, path: str) -> Source:
-    """Parse YAML text into a ``Source``; syntax errors become a located ``ValueError``."""
+    """Parse YAML text into a ``Source``; every problem becomes one located ``ValueError`` line."""
+    try:
+        return _parse(text, path)
+    except ValueError as exc:
+        # Keys and values quoted in a message may hold line breaks or escapes: keep it one safe line.
+        raise ValueError(terminal_text(str(exc))) from None
+
+
+def _parse(text: str, path: str) -> Source:
+    text = text.removeprefix("\ufeff")  # a byte-order mark some editors write first
+    if len(text) > MAX_FILE_BYTES:
+        raise ValueError(f"{path}:1:1: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                         "crmcheck files are far smaller (is this the right file?)")
     try:
         node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or str(exc).splitlines()[0]
+        if "maximum nesting depth" in problem:
+            raise ValueError(f"{path}:{line}:{col}: invalid YAML: nested too deeply; crmcheck files need "
+                             f"at most {MAX_DEPTH} levels") from None
         # libyaml and the pure-Python parser word a few problems differently; say them one way.
-        problem = (exc.problem or str(exc)).replace("not allowed in this context", "not allowed here")
+        problem = problem.replace("not allowed in this context", "not allowed here")
         what = problem + " (check the indentation and quoting on this line or the one above)"
         raise ValueError(f"{path}:{line}:{col}: invalid YAML: {what}") from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}:1:1: invalid YAML: {exc}") from None
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts the position in UTF-8 bytes, the pure-Python reader in characters.
+        index = exc.position
+        if _COMPOSER is not yaml.SafeLoader:
+            index = len(text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "replace"))
+        line, col = _line_col(text, index)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        raise ValueError(f"{path}:{line}:{col}: invalid YAML: control character U+{code:04X} is not allowed; "
+                         "remove it or write it as an escape in double quotes") from None
+    except (yaml.YAMLError, UnicodeError, RecursionError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"{path}:1:1: invalid YAML: {first}") from None
     if node is None:
         raise ValueError(f"{path}:1:1: the file is empty; expected a YAML mapping")
     positions: dict[Loc, tuple[int, int]] = {}
+    walk = _Walk(positions, yaml.SafeLoader(""))
     try:
-        data = _walk(node, (), positions)
-    except _Dup as dup:
-        raise ValueError(
-            f"{path}:{dup.mark.line + 1}:{dup.mark.column + 1}: {format_loc(dup.loc)}: "
-            f"duplicate key '{dup.key}'; each key may appear once"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ValueError(f"{path}:1:1: invalid YAML: {exc}") from None
+        data = walk.value(node, (), node.start_mark)
+    except _Located as bad:
+        where = format_loc(bad.loc)
+        raise ValueError(f"{path}:{bad.mark.line + 1}:{bad.mark.column + 1}: "
+                         f"{where + ': ' if where else ''}{bad.message}") from None
     if not isinstance(data, dict):
         line, col = positions[()]
         raise ValueError(
@@ -124,19 +238,46 @@ def parse_yaml(text: str, path: str) -> Source:
     return Source(path=path, data=data, positions=positions)
 
 
+def _decode(data: bytes, path: Path) -> str:
+    """Decode a file's bytes as UTF-8 (UTF-16 with a byte-order mark too); say where it is not text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"{path}:1:1: not valid UTF-16 text (byte {exc.start}); save it as UTF-8") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", "replace")
+        line, col = _line_col(before, len(before))
+        raise ValueError(f"{path}:{line}:{col}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                         "save the file as UTF-8") from None
+
+
 def load_yaml(path: Path | str) -> Source:
-    """Read and parse a YAML file; an unreadable file becomes a ``ValueError`` naming it."""
+    """Read and parse a YAML file; an unreadable, oversized or undecodable file becomes a ``ValueError``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{p}: not a regular file; expected a YAML file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"{p}:1:1: file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; "
+                             "crmcheck files are far smaller (is this the right file?)")
+        with p.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # the file may grow between stat and read
     except FileNotFoundError:
         raise ValueError(f"{p}: no such file; check the path") from None
     except IsADirectoryError:
         raise ValueError(f"{p}: is a folder; expected a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{p}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
     except OSError as exc:
         raise ValueError(f"{p}: cannot read: {exc.strerror}") from None
+    try:
+        text = _decode(data, p)
+    except ValueError as exc:
+        raise ValueError(terminal_text(str(exc))) from None
     return parse_yaml(text, str(p))
 
 
@@ -169,6 +310,7 @@ def _expected(err: Mapping[str, Any]) -> str:
         "int_from_float": "expected a whole number",
         "float_type": "expected a number",
         "float_parsing": "expected a number",
+        "finite_number": "expected a finite number",
         "string_type": "expected text",
         "bool_type": "expected true or false",
         "bool_parsing": "expected true or false",

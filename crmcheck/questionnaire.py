@@ -23,7 +23,8 @@ from crmcheck.located import Loc, Source, load_yaml, parse_yaml, validate
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
-Weight = Annotated[float, Field(gt=0, description="Relative weight, > 0.")]
+# The upper bounds keep sums and ratios of weights and levels far from float overflow.
+Weight = Annotated[float, Field(gt=0, le=1_000_000, description="Relative weight, > 0 (at most 1,000,000).")]
 Importance = Annotated[int, Field(ge=1, le=5, description="1 minor … 5 vital to the business.")]
 Horizon = Literal[30, 60, 90, "later"]
 Rating = Literal["low", "medium", "high"]
@@ -39,13 +40,14 @@ STAGE_TITLES = {"before-selection": "before selection", "selecting": "selecting 
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # allow_inf_nan: `.inf` or `.nan` as a weight or target would make every score NaN.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Level(_Model):
     """One step of an answer scale."""
 
-    value: int = Field(ge=0)
+    value: int = Field(ge=0, le=1000)
     label: Text
     descriptor: Text = Field(description="One line saying what this level looks like.")
 
