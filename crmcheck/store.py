@@ -55,8 +55,8 @@ from crmcheck.store_summary import (
     sqlite_path,
 )
 
-__all__ = ["SCHEMA_VERSION", "AssessmentInfo", "RespondentInfo", "Store", "StoredAssessment", "default_url",
-           "open_store"]
+__all__ = ["SCHEMA_VERSION", "AssessmentInfo", "FormRecord", "RespondentInfo", "Store", "StoredAssessment",
+           "default_url", "open_store"]
 
 metadata = MetaData()
 
@@ -136,6 +136,17 @@ answers = Table(
     Column("alt", Integer),  # the neighbouring level hesitated towards; since schema 4
 )
 
+forms = Table(  # respondent workbooks sent out and returned (crmcheck form); since schema 7
+    "forms", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("respondent_id", Integer, ForeignKey("respondents.id", ondelete="CASCADE"), nullable=False),
+    Column("sent", String(32), nullable=False),  # when the workbook was exported; the workbook carries it too
+    Column("due", String(10)),  # the return date it asks for
+    Column("questions", Integer, nullable=False),  # how many questions it asks
+    Column("returned", String(32)),  # when it was last imported
+    Column("answered", Integer),  # how many of its questions came back answered
+)
+
 
 
 def _fill_versions(conn: Connection) -> None:
@@ -148,6 +159,7 @@ def _fill_versions(conn: Connection) -> None:
 # 4: an answer's basis and neighbouring level; the programme's stage and go-live date.
 # 5: roll-out waves (the assessment's current wave, each process's wave).
 # 6: the processes a respondent speaks for.
+# 7: respondent forms sent and returned.
 # Each step is SQL both SQLite and PostgreSQL accept, or a function of the connection.
 MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
     2: ["ALTER TABLE assessments ADD COLUMN targets TEXT", "ALTER TABLE assessments ADD COLUMN summary TEXT"],
@@ -158,6 +170,8 @@ MIGRATIONS: dict[int, list[str | Callable[[Connection], None]]] = {
         "ALTER TABLE assessments ADD COLUMN go_live VARCHAR(10)"],
     5: ["ALTER TABLE assessments ADD COLUMN wave INTEGER", "ALTER TABLE processes ADD COLUMN wave INTEGER"],
     6: ["ALTER TABLE respondents ADD COLUMN speaks_for TEXT"],
+    # SQLAlchemy writes the DDL, so the id auto-increments on SQLite and PostgreSQL alike.
+    7: [lambda conn: forms.create(conn, checkfirst=True)],
 }
 
 
@@ -203,6 +217,18 @@ class RespondentInfo:
     status: str
     answered: int
     speaks_for: list[str] | None = None  # None: every process in scope
+
+
+@dataclass(frozen=True)
+class FormRecord:
+    """A respondent form sent out, and whether it came back (``crmcheck form status``)."""
+
+    respondent_id: int
+    sent: dt.datetime
+    due: dt.date | None
+    questions: int
+    returned: dt.datetime | None
+    answered: int | None
 
 
 def _now() -> str:
@@ -275,6 +301,11 @@ class Store:
         with self._tx() as conn:
             existing = set(self.engine.dialect.get_table_names(conn))
             if "meta" not in existing:
+                if existing:
+                    # Someone else's database: writing crmcheck's tables into it would be a surprise.
+                    shown = ", ".join(sorted(existing)[:5]) + (", …" if len(existing) > 5 else "")
+                    raise StoreAccessError(f"{self.where} is not a crmcheck store (it holds other tables: {shown}); "
+                                           "point --db at a crmcheck store or at a new, empty database")
                 metadata.create_all(conn)
                 conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                 return
@@ -415,6 +446,7 @@ class Store:
         rids = [r for (r,) in conn.execute(select(respondents.c.id).where(respondents.c.assessment_id == aid))]
         if rids:
             conn.execute(delete(answers).where(answers.c.respondent_id.in_(rids)))
+            conn.execute(delete(forms).where(forms.c.respondent_id.in_(rids)))
         conn.execute(delete(respondents).where(respondents.c.assessment_id == aid))
         conn.execute(delete(processes).where(processes.c.assessment_id == aid))
 
@@ -551,6 +583,47 @@ class Store:
                                 dt.date.fromisoformat(a.go_live) if a.go_live else None, a.wave)
         return StoredAssessment(aid, q, a.qtext, assessment, a.status, dt.datetime.fromisoformat(a.created),
                                 dt.datetime.fromisoformat(a.updated), a.previous_id)
+
+    def record_form(self, rid: int, *, sent: dt.datetime, due: dt.date | None, questions: int) -> None:
+        """Record that a form asking ``questions`` questions was sent to a respondent."""
+        with self._tx() as conn:
+            conn.execute(insert(forms).values(respondent_id=rid, sent=sent.isoformat(timespec="seconds"),
+                                              due=due.isoformat() if due else None, questions=questions))
+
+    def save_form(self, rid: int, writes: dict[tuple[str, str], Answer], *, sent: dt.datetime,
+                  returned: dt.datetime, questions: int, answered: int, complete: bool) -> None:
+        """Store a returned form's new and changed answers, its return and the respondent's status, all or nothing."""
+        with self._tx() as conn:
+            for (process, question), answer in writes.items():
+                row = _answer_row(rid, process, question, answer)
+                key = ((answers.c.respondent_id == rid) & (answers.c.process == process)
+                       & (answers.c.question == question))
+                if conn.execute(update(answers).where(key).values(**row)).rowcount == 0:
+                    conn.execute(insert(answers).values(**row))
+            this = (forms.c.respondent_id == rid) & (forms.c.sent == sent.isoformat(timespec="seconds"))
+            back = {"returned": returned.isoformat(timespec="seconds"), "answered": answered}
+            if conn.execute(update(forms).where(this).values(**back)).rowcount == 0:  # sent from another store
+                conn.execute(insert(forms).values(respondent_id=rid, sent=sent.isoformat(timespec="seconds"),
+                                                  questions=questions, **back))
+            conn.execute(update(respondents).where(respondents.c.id == rid).values(
+                status="complete" if complete else "in-progress"))
+            aid = int(conn.execute(select(respondents.c.assessment_id).where(respondents.c.id == rid)).scalar_one())
+            statuses = {s for (s,) in conn.execute(select(respondents.c.status)
+                                                   .where(respondents.c.assessment_id == aid))}
+            conn.execute(update(assessments).where(assessments.c.id == aid).values(
+                status="complete" if statuses == {"complete"} else "in-progress", updated=_now()))
+            stored = self._load(conn, aid)
+            self._write_summary(conn, aid, stored.questionnaire, stored.assessment)
+
+    def forms(self, aid: int) -> list[FormRecord]:
+        """Return the forms sent to an assessment's respondents, oldest first."""
+        with self._tx() as conn:
+            rows = conn.execute(select(forms).join(respondents).where(respondents.c.assessment_id == aid)
+                                .order_by(forms.c.sent, forms.c.id)).all()
+        return [FormRecord(r.respondent_id, dt.datetime.fromisoformat(r.sent),
+                           dt.date.fromisoformat(r.due) if r.due else None, r.questions,
+                           dt.datetime.fromisoformat(r.returned) if r.returned else None, r.answered)
+                for r in rows]
 
     def respondents(self, aid: int) -> list[RespondentInfo]:
         """Return an assessment's respondents with how many answers each has given."""

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SUMMARY_VERSION = 3  # 2: open blockers cap the verdict; 3: null index when nothing is answered
 APP = "crmcheck"
 
