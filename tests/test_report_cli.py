@@ -73,7 +73,7 @@ def test_bad_answers_file_exits_2(tmp_path: Path) -> None:
 def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     result = run("report", *MINI, "--format", "md", "-o", str(tmp_path / "no" / "such" / "dir.md"))
     assert result.exit_code == ExitCode.FAILURE
-    assert "cannot write the report" in result.output
+    assert f"folder {tmp_path / 'no' / 'such'} does not exist; create it or choose another path" in result.output
 
 
 def test_a_stored_reference_without_a_store_says_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,13 +148,9 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
         source = from_store(open_store(settings(ctx).db, existing=True), ref)
     a = source.assessment
     if to_stdout:
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / f"report.{fmt}"
-            make_report(source.questionnaire, a, out=out, now=dt.datetime.now(), fmt=fmt, paper=paper,
-                        brand=brand, template_dir=template_dir, history=source.history)  # type: ignore[arg-type]
-            sys.stdout.write(out.read_text(encoding="utf-8"))
+        result = make_report(source.questionnaire, a, out=None, now=dt.datetime.now(), fmt=fmt, paper=paper,
+                             brand=brand, template_dir=template_dir, history=source.history)  # type: ignore[arg-type]
+        sys.stdout.write(result.text or "")
         return
     out = output or default_output(a.client, a.label, fmt)
     with _progress(True) as step:

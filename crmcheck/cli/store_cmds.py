@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -160,20 +158,14 @@ def answers_export(ctx: click.Context, ref: str, output: Path | None) -> None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old file or the new one, never half of one."""
+    """Write a file so that a crash, a kill or a full disk leaves the old file or the new one, never half of one."""
+    from crmcheck.atomic import why_not_written, write_file
     from crmcheck.errors import BadInputError
 
-    target = path.expanduser()
-    if not target.parent.is_dir():
-        raise BadInputError(f"{path}: folder {target.parent} does not exist; create it or choose another -o path")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        write_file(path, text)
+    except OSError as exc:
+        raise BadInputError(why_not_written(path, exc)) from None
 
 
 @click.command("delete")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("pdf", "html", "md", "json")
 EXTENSIONS = {"pdf": ".pdf", "html": ".html", "md": ".md", "json": ".json"}
+TEXT_NAMES = {"html": "HTML", "md": "Markdown", "json": "JSON"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ReportResult:
     pages: int | None
     size: int
     refused: list[str] = field(default_factory=list)
+    text: str | None = None  # the report itself, when it was asked for as text (``out=None``)
 
 
 def default_output(client: str, label: str, fmt: str) -> Path:
@@ -47,7 +49,7 @@ def make_report(
     q: Questionnaire,
     assessment: Assessment,
     *,
-    out: Path,
+    out: Path | None,
     now: dt.datetime,
     fmt: str = "pdf",
     paper: str = "a4",
@@ -58,7 +60,10 @@ def make_report(
     generator: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ReportResult:
-    """Score an assessment and write its report as PDF, HTML, Markdown or JSON to ``out``."""
+    """Score an assessment and write its report as PDF, HTML, Markdown or JSON to ``out``.
+
+    With ``out=None`` a text format is returned in the result instead of written (standard output).
+    """
     from crmcheck import __version__
     from crmcheck.brand import DEFAULT_BRAND
     from crmcheck.report.context import build_context
@@ -70,20 +75,15 @@ def make_report(
     step("Scoring the answers")
     ctx = build_context(q, assessment, now=now, brand=brand, history=history,
                         generator=generator or f"crmcheck {__version__}")
-    if fmt == "json":
-        from crmcheck.report.render import render_json
-
-        step("Writing JSON")
-        return _write_text(out, render_json(ctx), fmt)
-    if fmt == "md":
-        from crmcheck.report.render import render_markdown
-
-        step("Writing Markdown")
-        return _write_text(out, render_markdown(ctx, template_dir=template_dir), fmt)
-    html = html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=step, embed_fonts=fmt == "html")
-    if fmt == "html":
-        step("Writing HTML")
-        return _write_text(out, html, fmt)
+    if fmt != "pdf":
+        text = report_text(ctx, brand, fmt=fmt, paper=paper, template_dir=template_dir, progress=step)
+        if out is None:
+            return ReportResult(Path("-"), fmt, None, len(text.encode("utf-8")), text=text)
+        step(f"Writing {TEXT_NAMES[fmt]}")
+        return _write_text(out, text, fmt)
+    if out is None:
+        raise ReportError("a PDF cannot go to standard output; give a file with -o")
+    html = html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=step, embed_fonts=False)
     from crmcheck.report.pdf import fetch_policy, write_pdf
     from crmcheck.report.render import template_dirs
 
@@ -113,10 +113,35 @@ def html_for(
                        embed_fonts=embed_fonts)
 
 
+def report_text(
+    ctx: ReportContext,
+    brand: Brand,
+    *,
+    fmt: str,
+    paper: str = "a4",
+    template_dir: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Return the report as HTML, Markdown or JSON text (for a file, or for standard output)."""
+    if fmt == "json":
+        from crmcheck.report.render import render_json
+
+        return render_json(ctx)
+    if fmt == "md":
+        from crmcheck.report.render import render_markdown
+
+        return render_markdown(ctx, template_dir=template_dir)
+    if fmt == "html":
+        return html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=progress, embed_fonts=True)
+    raise ReportError(f"a {fmt} report is not text; write it to a file")
+
+
 def _write_text(out: Path, text: str, fmt: str) -> ReportResult:
+    from crmcheck.atomic import why_not_written, write_file
+
+    data = text.encode("utf-8")
     try:
-        out.write_text(text, encoding="utf-8")
+        write_file(out, data)  # whole or not at all: a full disk leaves the old report as it was
     except OSError as exc:
-        raise ReportError(f"{out}: cannot write the report: {exc.strerror}; check that the folder "
-                          "exists and is writable") from None
-    return ReportResult(out, fmt, None, len(text.encode("utf-8")))
+        raise ReportError(why_not_written(out, exc)) from None
+    return ReportResult(out, fmt, None, len(data))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from crmcheck.atomic import replacing, why_not_written
 from crmcheck.errors import ReportError
 
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -148,26 +149,28 @@ def write_pdf(
     logger = logging.getLogger("weasyprint")
     previous = logger.level
     logger.setLevel(logging.ERROR)
-    # Written next to the target and renamed, so a failed run never leaves half a PDF.
-    partial = target.with_name(f".{target.name}.partial")
     try:
         with fewer_collections():
-            pages = None
+            joined = None
             if len(parts) > 1:
                 with suppress(_Unsplittable):
-                    pages = _write_parts([p.html for p in parts], partial, lay_out, step)
-            if pages is None:
+                    joined = _join_parts([p.html for p in parts], lay_out, step)
+            if joined is None:
                 step("Laying out pages")
                 document = lay_out(html)
                 step("Writing PDF")
+                # Opened only now that the pages are laid out, and replaced whole (crmcheck.atomic):
+                # a kill or a full disk leaves the old PDF as it was, or the new one complete.
+                with replacing(target) as out:
+                    document.write_pdf(out, pdf_variant=variant)
                 pages = len(document.pages)
-                document.write_pdf(partial, pdf_variant=variant)
-        partial.replace(target)
+            else:
+                writer, pages = joined
+                with replacing(target) as out:
+                    writer.write(out)
     except OSError as exc:
-        raise ReportError(f"{target}: cannot write the PDF: {exc.strerror}; check that the folder "
-                          "exists and is writable") from None
+        raise ReportError(why_not_written(target, exc)) from None
     finally:
-        partial.unlink(missing_ok=True)
         logger.setLevel(previous)
     return pages
 
@@ -196,8 +199,8 @@ def _lay_out_part(lay_out: Any, text: str, first_page: int, extra_css: str = "")
     return laid
 
 
-def _write_parts(parts: list[str], target: Path, lay_out: Any, step: Any) -> int:
-    """Lay out the parts one by one, join them, and write the PDF; return its page count."""
+def _join_parts(parts: list[str], lay_out: Any, step: Any) -> tuple[Any, int]:
+    """Lay out the parts one by one and join them; return the PDF writer and its page count."""
     import io
 
     from pypdf import PdfReader, PdfWriter
@@ -253,9 +256,7 @@ def _write_parts(parts: list[str], target: Path, lay_out: Any, step: Any) -> int
         writer.root_object[NameObject("/Lang")] = lang
     writer.page_mode = "/UseOutlines"
     writer.compress_identical_objects()  # one copy of each font program the parts share
-    with target.open("wb") as out:
-        writer.write(out)
-    return total
+    return writer, total
 
 
 def _css_string(text: str) -> str:
