@@ -16,6 +16,7 @@ from crmcheck.findings import Findings, stage_words
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
 from crmcheck.scoring import Scorecard
+from crmcheck.textsafe import terminal_text as _s
 
 VERDICT_STYLE = {"Go": "bold green", "Conditional": "bold yellow", "No-go": "bold red"}
 RISK_STYLE = {"low": "green", "medium": "yellow", "high": "red"}
@@ -30,16 +31,26 @@ def make_console(*, no_color: bool = False, stderr: bool = False, file: IO[str] 
     width = os.environ.get("COLUMNS")
     out = file or (sys.stderr if stderr else sys.stdout)
     piped = not (hasattr(out, "isatty") and out.isatty())
+    # markup and emoji off: user text such as "[link=file:///etc/passwd]" or "Dealer [/bold]" is
+    # printed as written, never turned into a hyperlink, a style or a MarkupError; crmcheck's own
+    # styles are given as Text styles, never as markup.
     return Console(
         file=out,
         no_color=no_color or "NO_COLOR" in os.environ,
         highlight=False,
+        markup=False,
+        emoji=False,
         width=int(width) if width and width.isdigit() else (PIPED_WIDTH if piped else None),
         soft_wrap=False,
     )
 
 
 PIPED_WIDTH = 120
+
+
+def plain(text: object, style: str = "") -> Text:
+    """Return user text as a rich ``Text``: escapes shown, never markup (the one way user text reaches rich)."""
+    return Text(_s(text), style=style)
 
 
 def score_style(value: float | None) -> str:
@@ -88,9 +99,9 @@ def scorecard_renderable(
     """Build the rich scorecard: headline, processes × criteria, sins, findings, first actions."""
     parts: list[Any] = []
     head = Text()
-    head.append(f"{card.client} · {card.label}", style="bold")
+    head.append(_s(f"{card.client} · {card.label}"), style="bold")
     stage = stage_words(card.stage)
-    head.append(f"   {card.questionnaire} · {card.date.isoformat()}" + (f" · {stage}" if stage else "") + "\n",
+    head.append(_s(f"   {card.questionnaire} · {card.date.isoformat()}" + (f" · {stage}" if stage else "")) + "\n",
                 style="dim")
     if not card.assessed:
         head.append("Not assessed yet", style="bold")
@@ -99,7 +110,7 @@ def scorecard_renderable(
         return Group(Panel(head, expand=False))
     head.append("Readiness index ")
     head.append(f"{card.index:.1f}", style=f"bold {score_style(card.index)}")
-    head.append(f" / 100  ({card.band})")
+    head.append(_s(f" / 100  ({card.band})"))
     if "index" in card.targets:
         goal = card.targets["index"]
         head.append(f"  target {goal:g}" + (" ✓" if card.index >= goal else ""), style="dim")
@@ -120,15 +131,15 @@ def scorecard_renderable(
     crit.add_column("Process", min_width=14, ratio=3)
     crit.add_column("Imp" if narrow else "Imp.", justify="right")
     for c in q.criteria:
-        crit.add_column(_short(c.title, narrow), justify="right", no_wrap=True)
+        crit.add_column(plain(_short(c.title, narrow)), justify="right", no_wrap=True)
     crit.add_column("Score", justify="right", style="bold")
     for p in card.processes:
         title = p.title + (" *" if p.custom else "")
-        crit.add_row(title, str(p.importance), *[_cell(p.criteria[c.id]) for c in q.criteria], _cell(p.score))
+        crit.add_row(plain(title), str(p.importance), *[_cell(p.criteria[c.id]) for c in q.criteria], _cell(p.score))
     crit.add_row(Text("All processes", style="bold"), "", *[_cell(card.criteria[c.id]) for c in q.criteria],
                   _cell(card.sections["processes"]), end_section=True)
     if narrow:
-        crit.caption = " · ".join(f"{_short(c.title, True)} {c.title.lower()}" for c in q.criteria)
+        crit.caption = plain(" · ".join(f"{_short(c.title, True)} {c.title.lower()}" for c in q.criteria))
         crit.caption_justify = "left"
     if any(c.id in card.targets for c in q.criteria):
         crit.add_row(Text("Target", style="dim"), "",
@@ -146,13 +157,13 @@ def scorecard_renderable(
     for n, s in enumerate(card.sins, start=1):
         level = Text(s.level or "not assessed", style=RISK_STYLE.get(s.level or "", "dim"))
         extra = [_target(card.targets.get(s.id), s.score)] if sin_targets else []
-        sins.add_row(str(n), s.title, _cell(s.score), level, *extra)
+        sins.add_row(str(n), plain(s.title), _cell(s.score), level, *extra)
     parts.append(sins)
 
     found = findings
     why = Text("Why this verdict\n", style="bold")
     for reason in found.verdict_reasons:
-        why.append(f"  • {reason}\n")
+        why.append(_s(f"  • {reason}") + "\n")
     parts.append(why)
     if found.top_risks:
         risks = Table(title="The three biggest risks", title_justify="left")
@@ -165,28 +176,28 @@ def scorecard_renderable(
             kind = "Sin" if risk.kind == "sin" else "Process"
             what = f"{kind}: {risk.title}" + (" (blocker)" if risk.blockers else "")
             level = Text(risk.level or "", style=RISK_STYLE.get(risk.level or "", "dim"))
-            risks.add_row(str(n), Text(what), level, f"{risk.size:.0f}", risk.evidence.words())
+            risks.add_row(str(n), plain(what), level, f"{risk.size:.0f}", plain(risk.evidence.words()))
         parts.append(risks)
     if card.blockers:
         t = Text("Blockers\n", style="bold red")
         for b in card.blockers:
             item = q.question(b.question)
             where = "programme" if b.process == PROGRAMME else _title(card, b.process)
-            t.append(f"  • {where}: {item.question.text if item else b.question} "
-                     f"({b.value:.1f} < {b.below}; caps at {b.caps})\n")
+            t.append(_s(f"  • {where}: {item.question.text if item else b.question} "
+                        f"({b.value:.1f} < {b.below}; caps at {b.caps})") + "\n")
         parts.append(t)
     if card.disagreements:
         t = Text("Disagreements\n", style="bold yellow")
         for r in found.disagreements:
             where = "programme" if r.process == PROGRAMME else _title(card, r.process)
             who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
-            t.append(f"  • {where} · {r.question}: {who}\n")
+            t.append(_s(f"  • {where} · {r.question}: {who}") + "\n")
         parts.append(t)
     if found.open_blockers:
         t = Text("Open blockers ", style="bold red")
-        t.append("(critical, not answered; the verdict cannot be Go until they are): "
-                 + ", ".join(g.question + ("" if g.process == PROGRAMME else f" ({_title(card, g.process)})")
-                             for g in found.open_blockers) + "\n")
+        t.append(_s("(critical, not answered; the verdict cannot be Go until they are): "
+                    + ", ".join(g.question + ("" if g.process == PROGRAMME else f" ({_title(card, g.process)})")
+                                for g in found.open_blockers)) + "\n")
         parts.append(t)
     if found.not_covered:
         by_area: dict[str, int] = {}
@@ -194,14 +205,14 @@ def scorecard_renderable(
             area = "programme" if g.process == PROGRAMME else _title(card, g.process)
             by_area[area] = by_area.get(area, 0) + 1
         t = Text("Not covered ", style="bold")
-        t.append("(nobody answered): " + ", ".join(f"{n} in {area}" for area, n in by_area.items()) + "\n")
+        t.append(_s("(nobody answered): " + ", ".join(f"{n} in {area}" for area, n in by_area.items())) + "\n")
         parts.append(t)
     if card.evidence_gaps:
         gaps = ", ".join(f"{r.question}" + ("" if r.process == PROGRAMME else f" ({_title(card, r.process)})")
                          for r in card.evidence_gaps[:8])
         more = len(card.evidence_gaps) - 8
         t = Text("Evidence gaps ", style="bold")
-        t.append(f"(nobody knew): {gaps}" + (f" and {more} more" if more > 0 else "") + "\n")
+        t.append(_s(f"(nobody knew): {gaps}" + (f" and {more} more" if more > 0 else "")) + "\n")
         parts.append(t)
 
     if plan.actions:
@@ -217,7 +228,7 @@ def scorecard_renderable(
             what = a.title
             if a.processes:
                 what += " — " + ", ".join(_title(card, p) for p in a.processes)
-            acts.add_row(str(i), what, when, a.owner, f"{a.priority:.0f}")
+            acts.add_row(str(i), plain(what), when, plain(a.owner), f"{a.priority:.0f}")
         parts.append(acts)
     return Group(*parts)
 
@@ -229,25 +240,25 @@ def _title(card: Scorecard, process_id: str) -> str:
 
 def outline_renderable(q: Questionnaire) -> Group:
     """Build the outline of a questionnaire with every id."""
-    parts: list[Any] = [Text(f"{q.title}  ({q.ref})", style="bold")]
+    parts: list[Any] = [plain(f"{q.title}  ({q.ref})", style="bold")]
     t = Table(title="Criteria (asked for every process)", title_justify="left")
     t.add_column("Question id")
     t.add_column("Question")
     t.add_column("W", justify="right")
     t.add_column("Flags")
     for c in q.criteria:
-        t.add_row(Text(f"{c.id}", style="bold"), Text(c.title, style="bold"), f"{c.weight:g}", "", end_section=False)
+        t.add_row(plain(c.id, style="bold"), plain(c.title, style="bold"), f"{c.weight:g}", "", end_section=False)
         for qu in c.questions:
-            t.add_row(f"  {qu.id}", qu.text, f"{qu.weight:g}", _flags(qu))
+            t.add_row(plain(f"  {qu.id}"), plain(qu.text), f"{qu.weight:g}", _flags(qu))
     parts.append(t)
     p = Table(title="Process catalogue", title_justify="left")
     p.add_column("Process id")
     p.add_column("Title / own questions")
     p.add_column("Imp.", justify="right")
     for proc in q.processes:
-        p.add_row(Text(proc.id, style="bold"), Text(proc.title, style="bold"), str(proc.importance))
+        p.add_row(plain(proc.id, style="bold"), plain(proc.title, style="bold"), str(proc.importance))
         for pq in proc.questions:
-            p.add_row(f"  {pq.id}", f"[{pq.criterion}] {pq.text}", "")
+            p.add_row(plain(f"  {pq.id}"), plain(f"[{pq.criterion}] {pq.text}"), "")
     parts.append(p)
     s = Table(title="Seven deadly sins (asked once)", title_justify="left")
     s.add_column("Question id")
@@ -255,15 +266,15 @@ def outline_renderable(q: Questionnaire) -> Group:
     s.add_column("W", justify="right")
     s.add_column("Flags")
     for sin in q.sins:
-        s.add_row(Text(sin.id, style="bold"), Text(sin.title, style="bold"), f"{sin.weight:g}", "")
+        s.add_row(plain(sin.id, style="bold"), plain(sin.title, style="bold"), f"{sin.weight:g}", "")
         for qu in sin.questions:
-            s.add_row(f"  {qu.id}", qu.text, f"{qu.weight:g}", _flags(qu))
+            s.add_row(plain(f"  {qu.id}"), plain(qu.text), f"{qu.weight:g}", _flags(qu))
     parts.append(s)
     for name, scale in q.scales.items():
         if scale.rule:
-            parts.append(Text(f"How to pick a level ({name}): {scale.rule}"))
-    parts.append(Text(f"{len(q.rules)} recommendation rules; bands: "
-                      + ", ".join(f"{b.name} {b.from_:g}–{b.to:g}" for b in q.scoring.bands)))
+            parts.append(plain(f"How to pick a level ({name}): {scale.rule}"))
+    parts.append(plain(f"{len(q.rules)} recommendation rules; bands: "
+                       + ", ".join(f"{b.name} {b.from_:g}–{b.to:g}" for b in q.scoring.bands)))
     return Group(*parts)
 
 
@@ -297,9 +308,9 @@ def comparison_renderable(c: Any) -> Group:
     """Build the rich view of a ``history.Comparison``: headline, deltas, answers, risks, actions."""
     b, a = c.before, c.after
     head = Text()
-    head.append(f"{a.assessment.client}: {b.label} → {a.label}\n", style="bold")
+    head.append(_s(f"{a.assessment.client}: {b.label} → {a.label}") + "\n", style="bold")
     for snap in (b, a):
-        head.append(f"{snap.label:<10} index {snap.card.index:5.1f}  {snap.card.band:<14} ")
+        head.append(_s(f"{snap.label:<10} index {snap.card.index:5.1f}  {snap.card.band:<14} "))
         head.append(f"{snap.card.verdict:<12}", style=VERDICT_STYLE.get(snap.card.verdict, ""))
         head.append(f" {STAGE_TITLES.get(snap.card.stage or '', 'stage not recorded')}\n", style="dim")
     head.append("change     ")
@@ -309,14 +320,14 @@ def comparison_renderable(c: Any) -> Group:
     def table(title: str, rows: list[Any], extra: bool = False) -> Table:
         t = Table(title=title, title_justify="left")
         t.add_column(title.split()[0])
-        t.add_column(b.label, justify="right")
-        t.add_column(a.label, justify="right")
+        t.add_column(plain(b.label), justify="right")
+        t.add_column(plain(a.label), justify="right")
         t.add_column("Δ", justify="right")
         t.add_column("Target" if not extra else "Risk", justify="right")
         for d in rows:
             last = (f"{d.level_before or '—'} → {d.level_after or '—'}" if extra
                     else ("" if d.target is None else f"{d.target:g}"))
-            t.add_row(d.title, _cell(d.before), _cell(d.after), _arrow(d.change), last)
+            t.add_row(plain(d.title), _cell(d.before), _cell(d.after), _arrow(d.change), plain(last))
         return t
 
     parts.append(table("Criteria", c.criteria))
@@ -331,9 +342,9 @@ def comparison_renderable(c: Any) -> Group:
         t.add_column("Who")
         for ch in c.answers:
             who = "; ".join(f"{n}: {x} → {y}" for n, x, y in ch.respondents)
-            t.add_row(ch.process or "programme", ch.question,
+            t.add_row(plain(ch.process or "programme"), plain(ch.question),
                       "—" if ch.before is None else f"{ch.before:.1f}",
-                      "—" if ch.after is None else f"{ch.after:.1f}", who)
+                      "—" if ch.after is None else f"{ch.after:.1f}", plain(who))
         parts.append(t)
     lines = Text()
     for title, items, style in (("Risks appeared", c.risks_appeared, "red"),
@@ -341,22 +352,22 @@ def comparison_renderable(c: Any) -> Group:
         if items:
             lines.append(f"{title}\n", style=f"bold {style}")
             for item in items:
-                lines.append(f"  • {item}\n")
+                lines.append(_s(f"  • {item}") + "\n")
     for title, acts, style in (("Actions done", c.actions_done, "green"), ("New actions", c.actions_new, "yellow")):
         if acts:
             lines.append(f"{title}\n", style=f"bold {style}")
             for act in acts:
                 where = f" — {', '.join(act.processes)}" if act.processes else ""
-                lines.append(f"  • {act.title}{where}\n")
+                lines.append(_s(f"  • {act.title}{where}") + "\n")
     if c.targets:
         lines.append("Progress to target\n", style="bold")
         for d in c.targets:
             reached = d.after is not None and d.after >= d.target
-            lines.append(f"  • {d.title}: {fmt(d.after)} / {d.target:g} ")
+            lines.append(_s(f"  • {d.title}: {fmt(d.after)} / {d.target:g} "))
             lines.append("reached\n" if reached else "to go\n", style="green" if reached else "yellow")
     if c.not_compared:
         lines.append("Not compared\n", style="bold")
         for note in c.not_compared:
-            lines.append(f"  • {note}\n", style="dim")
+            lines.append(_s(f"  • {note}") + "\n", style="dim")
     parts.append(lines)
     return Group(*parts)

@@ -20,6 +20,7 @@ from questionary import Choice, Separator
 
 from crmcheck.answers import Answer
 from crmcheck.interview import QuestionView, Reply
+from crmcheck.textsafe import terminal_text
 
 STYLE = questionary.Style([
     ("qmark", "fg:#2a9d8f bold"), ("question", "bold"), ("pointer", "fg:#2a9d8f bold"),
@@ -54,11 +55,13 @@ class QuestionaryPrompter:
     def _paint(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color else text
 
-    def say(self, text: str) -> None:
-        """Show a line of information."""
-        print(text, file=self.stream, flush=True)
+    def say(self, text: str, code: str = "") -> None:
+        """Show a line of information, painted with ANSI ``code``; escapes in it are shown, not obeyed."""
+        shown = terminal_text(text, keep_newlines=True)
+        print(self._paint(shown, code) if code else shown, file=self.stream, flush=True)
 
     def _hang(self, value: int, label: str, descriptor: str, width: int) -> str:
+        label, descriptor = terminal_text(label), terminal_text(descriptor)
         head = f"  {value} {label}"
         lines = textwrap.wrap(f"{head} — {descriptor}", width=max(20, width - 1), subsequent_indent=" " * 6)
         return self._paint(head, "1") + lines[0][len(head):] + "".join(f"\n{line}" for line in lines[1:])
@@ -67,24 +70,24 @@ class QuestionaryPrompter:
         """Show one question with its context and level descriptors; return the reply."""
         labels = {lv.value: lv.label for lv in view.levels}
         self.say("")
-        self.say(self._paint(view.progress.line(), "2"))
-        self.say(self._paint(view.context, "1;36"))
+        self.say(view.progress.line(), "2")
+        self.say(view.context, "1;36")
         if view.help:
-            self.say(self._paint(wrap(view.help, "  "), "2"))
+            self.say(wrap(view.help, "  "), "2")
         if view.previous is not None:
             when = f"In {view.previous_label}" if view.previous_label else "Last time"
-            self.say(self._paint(wrap(f"{when}: {_describe(view.previous, labels)}", "  "), "33"))
+            self.say(wrap(f"{when}: {_describe(view.previous, labels)}", "  "), "33")
         # prompt_toolkit cuts choice lines at the terminal's edge instead of wrapping them, and a
         # descriptor cut in half is worse than none: when one would not fit, print them all above,
         # wrapped, and keep the choices to their labels.
         width = _width()
-        full = [f"{lv.label} — {lv.descriptor}" for lv in view.levels]
+        full = [terminal_text(f"{lv.label} — {lv.descriptor}") for lv in view.levels]
         fits = all(len(t) + _CHOICE_INDENT < width for t in full)
         if not fits:
             for lv in view.levels:
-                self.say(self._hang(lv.value, lv.label, lv.descriptor, width))
+                print(self._hang(lv.value, lv.label, lv.descriptor, width), file=self.stream, flush=True)
         choices: list[Any] = [
-            Choice(title if fits else lv.label, value=f"L{lv.value}", shortcut_key=str(lv.value))
+            Choice(title if fits else terminal_text(lv.label), value=f"L{lv.value}", shortcut_key=str(lv.value))
             for lv, title in zip(view.levels, full, strict=True)
         ]
         choices.append(Separator(" "))
@@ -95,12 +98,12 @@ class QuestionaryPrompter:
         if view.can_go_back:
             choices.append(Choice("← Back to the previous question", value="back", shortcut_key="b"))
         choices.append(Choice("→ Skip for now (asked again at the end)", value="skip", shortcut_key="s"))
-        choices.append(Choice(f"⇥ Skip the rest of {view.part} for this person", value="skip-part",
+        choices.append(Choice(terminal_text(f"⇥ Skip the rest of {view.part} for this person"), value="skip-part",
                               shortcut_key="p"))
         default = _choice_value(view.current) or (_choice_value(view.previous) if view.prefill else None)
         picked = questionary.select(
-            view.text, choices=choices, default=default, use_shortcuts=True, use_jk_keys=False, style=STYLE,
-            instruction="(key + Enter · Ctrl-C saves and stops)", **self.pt,
+            terminal_text(view.text), choices=choices, default=default, use_shortcuts=True, use_jk_keys=False,
+            style=STYLE, instruction="(key + Enter · Ctrl-C saves and stops)", **self.pt,
         ).unsafe_ask()
         if picked in ("back", "skip", "skip-part"):
             return Reply(picked)
@@ -179,14 +182,17 @@ def text(message: str, default: str = "", *, required: bool = False, completions
     """Ask for a line of text."""
     validate = (lambda v: bool(v.strip()) or "Please type something.") if required else None
     if completions:
-        return str(questionary.autocomplete(message, choices=list(completions), default=default, style=STYLE,
+        return str(questionary.autocomplete(terminal_text(message), choices=list(completions), default=default,
+                                            style=STYLE,
                                             validate=validate, **pt).unsafe_ask()).strip()
-    return str(questionary.text(message, default=default, validate=validate, style=STYLE, **pt).unsafe_ask()).strip()
+    return str(questionary.text(terminal_text(message), default=default, validate=validate, style=STYLE,
+                                **pt).unsafe_ask()).strip()
 
 
 def select(message: str, choices: Sequence[tuple[str, str]], default: str | None = None, **pt: Any) -> str:
     """Pick one of (value, title) choices; return the value."""
-    picked = questionary.select(message, choices=[Choice(t, value=v) for v, t in choices], default=default,
+    picked = questionary.select(terminal_text(message), choices=[Choice(terminal_text(t), value=v) for v, t in choices],
+                                default=default,
                                 style=STYLE, **pt).unsafe_ask()
     return str(picked)
 
@@ -194,11 +200,13 @@ def select(message: str, choices: Sequence[tuple[str, str]], default: str | None
 def checkbox(message: str, choices: Sequence[tuple[str, str, bool]], **pt: Any) -> list[str]:
     """Pick any of (value, title, checked) choices; return the values."""
     room = _width() - _CHOICE_INDENT - 2
-    picked = questionary.checkbox(message, choices=[Choice(_fit(t, room), value=v, checked=c) for v, t, c in choices],
+    picked = questionary.checkbox(terminal_text(message),
+                                  choices=[Choice(_fit(terminal_text(t), room), value=v, checked=c)
+                                           for v, t, c in choices],
                                   style=STYLE, **pt).unsafe_ask()
     return [str(v) for v in picked]
 
 
 def confirm(message: str, default: bool = True, **pt: Any) -> bool:
     """Ask yes or no."""
-    return bool(questionary.confirm(message, default=default, style=STYLE, **pt).unsafe_ask())
+    return bool(questionary.confirm(terminal_text(message), default=default, style=STYLE, **pt).unsafe_ask())

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crmcheck.textsafe import terminal_text as _s
+
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
@@ -66,18 +68,18 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
     Plain text on purpose: ``trend`` must start as fast as ``--help``, so it avoids rich.
     """
     if not t.points:
-        return f"No assessments of '{t.client}' yet. Start one with: crmcheck interview --client \"{t.client}\""
+        return _s(f"No assessments of '{t.client}' yet. Start one with: crmcheck interview --client \"{t.client}\"")
 
     def paint(text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
     verdict_code = {"Go": "32", "Conditional": "33", "No-go": "31"}
-    lines = [paint(f"{t.client} — {len(t.points)} assessment{'' if len(t.points) == 1 else 's'}", "1"), ""]
+    lines = [paint(_s(f"{t.client} — {len(t.points)} assessment{'' if len(t.points) == 1 else 's'}"), "1"), ""]
     lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} {'stage':<17} questionnaire")
     for p in t.points:
-        lines.append(f"{p.label:<10} {p.date.isoformat():<10} {p.index:>6.1f}  {p.band:<14} "
+        lines.append(f"{_s(p.label):<10} {p.date.isoformat():<10} {p.index:>6.1f}  {_s(p.band):<14} "
                      f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))} {p.stage or '-':<17} "
-                     f"{p.questionnaire}")
+                     f"{_s(p.questionnaire)}")
     lines.append("")
     width = max([len(title) for _, title in t.criteria + t.sins] + [15])
     rows = [("index", "Readiness index"), *t.criteria, *t.sins]
@@ -89,13 +91,13 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
         goal = t.targets.get(key)
         target = "" if goal is None else f"target {goal:g}" + (" ✓" if last is not None and last >= goal else "")
         now = "—" if last is None else f"{last:.0f}"
-        lines.append(f"{title:<{width}}  {sparkline(series)}  {now:>4} {move:>5}  {target}".rstrip())
+        lines.append(f"{_s(title):<{width}}  {sparkline(series)}  {now:>4} {move:>5}  {target}".rstrip())
         if key == "index":
             lines.append("")
     if t.notes:
         lines.append("")
         lines.append("Notes:")
-        lines += [f"  - {n}" for n in t.notes]
+        lines += [_s(f"  - {n}") for n in t.notes]
     return "\n".join(lines)
 
 

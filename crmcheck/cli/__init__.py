@@ -93,15 +93,18 @@ _register()
 
 
 def _print_error(exc: CrmcheckError) -> None:
+    # Messages quote names and values from files and the store: show their escapes, one line each.
+    from crmcheck.textsafe import terminal_text
+
     if isinstance(exc, FileFormatError):
         for line in exc.problems:
-            click.echo(line, err=True)
+            click.echo(terminal_text(line), err=True)
         if len(exc.problems) > 1:
             click.echo(f"{len(exc.problems)} problems found.", err=True)
     elif isinstance(exc, InterruptedByUser):
-        click.echo(f"\n{exc}", err=True)
+        click.echo(f"\n{terminal_text(exc, keep_newlines=True)}", err=True)
     else:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(f"Error: {terminal_text(exc, keep_newlines=True)}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

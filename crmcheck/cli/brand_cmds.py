@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from crmcheck.textsafe import terminal_text
+
 
 @click.group("brand")
 def brand() -> None:
@@ -34,7 +36,7 @@ def validate_cmd(file: Path) -> None:
 
     b = load_brand(file)
     logo = f", logo {b.logo.path.name}" if b.logo else ""
-    click.echo(f"{file}: ok — {b.firm}{logo}, colours {b.primary} and {b.accent}")
+    click.echo(terminal_text(f"{file}: ok — {b.firm}{logo}, colours {b.primary} and {b.accent}"))
 
 
 @brand.command("schema")

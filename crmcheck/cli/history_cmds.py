@@ -9,6 +9,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_client, complete_ref
+from crmcheck.textsafe import terminal_text
 
 
 @click.command("compare")
@@ -40,8 +41,9 @@ def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> No
                             "for instance last quarter's and this one's")
     if (after.assessment.date, after.label) < (before.assessment.date, before.label):
         # Read in the order given (going back in time is a fair question), but say so.
-        click.echo(f"Note: {ref_a} ({before.label}) is later than {ref_b} ({after.label}); this shows what moved "
-                   f"going back from {before.label} to {after.label}. Swap them to see progress.", err=True)
+        click.echo(terminal_text(f"Note: {ref_a} ({before.label}) is later than {ref_b} ({after.label}); this shows "
+                                 f"what moved going back from {before.label} to {after.label}. Swap them to see "
+                                 "progress."), err=True)
     result = compare(before, after)
     if as_json:
         from crmcheck.serialize import comparison_data
@@ -139,7 +141,7 @@ def targets_show(ctx: click.Context, ref: str, as_json: bool) -> None:
     for r, v, g in zip(rows, shown, gaps, strict=True):
         score = "—" if v is None else f"{v:.1f}"
         mark = "not assessed" if g is None else ("met" if g == 0 else f"{g:.1f} to go")
-        click.echo(f"{r.title:<32} {score:>5} / {r.target:g}  {mark}")
+        click.echo(f"{terminal_text(r.title):<32} {score:>5} / {r.target:g}  {mark}")
 
 
 def register(group: click.Group) -> None:

@@ -12,6 +12,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_client, complete_ref
+from crmcheck.textsafe import terminal_text
 
 if TYPE_CHECKING:
     from crmcheck.answers import ScopedProcess
@@ -109,8 +110,8 @@ def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str 
                        previous=previous, previous_label=state.get("previous_label"), prefill=prefill)
     # Count what the progress line counts: questions whose show_if may still reveal them included.
     todo = sum(1 for s in engine.steps if s.key not in engine.answers and engine.may_be_asked(s))
-    prompter.say(f"\n{info.name} ({info.role}, {info.department}) · {a.client} {a.label} · "
-                 f"{todo} question{'' if todo == 1 else 's'} to go. Answers are saved as you go.")
+    who = terminal_text(f"{info.name} ({info.role}, {info.department}) · {a.client} {a.label}")
+    prompter.say(f"\n{who} · {todo} question{'' if todo == 1 else 's'} to go. Answers are saved as you go.")
     from crmcheck.prompts import wrap
 
     for rule in dict.fromkeys(sc.rule for sc in stored.questionnaire.scales.values() if sc.rule):
@@ -134,12 +135,13 @@ def _continue(store: Store, stored: Any) -> bool:
     ref = f"{client_key(a.client)}/{a.label}"
     from crmcheck.prompts import wrap
 
-    click.echo(wrap(f"Continuing {a.client} {a.label} ({ref}, {stored.status}); respondents: {names}."))
+    click.echo(wrap(terminal_text(f"Continuing {a.client} {a.label} ({ref}, {stored.status}); respondents: {names}.")))
     if stored.status != "complete":
         return True
     if prompts.confirm(f"{ref} is complete. Add another respondent to it?", default=False):
         return True
-    click.echo(f"Nothing changed. Next quarter starts from this one with: crmcheck interview --from {ref}")
+    click.echo(terminal_text(f"Nothing changed. Next quarter starts from this one with: "
+                             f"crmcheck interview --from {ref}"))
     return False
 
 
@@ -349,7 +351,7 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
     q, a = stored.questionnaire, stored.assessment
     console = make_console(no_color=settings(ctx).no_color)
     person = next(p for p in a.respondents if p.name == name)
-    glance = Table(title=f"{name}'s answers at a glance", title_justify="left")
+    glance = Table(title=terminal_text(f"{name}'s answers at a glance"), title_justify="left")
     for col, just in (("Part", "left"), ("Answered", "right"), ("Mean level", "right"), ("Don't know", "right"),
                       ("N/A", "right"), ("Notes", "right")):
         glance.add_column(col, justify=just)  # type: ignore[arg-type]
@@ -358,13 +360,13 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
         mine = [ans for (g, _), ans in person.answers.items() if g == group]
         levels = [x.level for x in mine if x.level is not None]
         mean = f"{sum(levels) / len(levels):.1f}" if levels else "—"
-        glance.add_row(title, str(len(mine)), mean, str(sum(x.kind == "dont_know" for x in mine)),
+        glance.add_row(terminal_text(title), str(len(mine)), mean, str(sum(x.kind == "dont_know" for x in mine)),
                        str(sum(x.kind == "na" for x in mine)), str(sum(bool(x.note) for x in mine)))
     console.print(glance)
     j = judge(q, a)
     console.print(scorecard_renderable(q, j.card, j.plan, j.findings, console_width=console.width))
     if unanswered:
-        console.print(f"{len(unanswered)} question{'' if len(unanswered) == 1 else 's'} left unanswered. "
-                      f"Continue with: crmcheck interview --resume {ref}")
+        console.print(terminal_text(f"{len(unanswered)} question{'' if len(unanswered) == 1 else 's'} left "
+                                    f"unanswered. Continue with: crmcheck interview --resume {ref}"))
     else:
-        console.print(f"Interview complete. Report: crmcheck report {ref} -o report.pdf")
+        console.print(terminal_text(f"Interview complete. Report: crmcheck report {ref} -o report.pdf"))

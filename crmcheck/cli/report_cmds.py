@@ -11,6 +11,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_ref
+from crmcheck.textsafe import terminal_text
 
 FORMATS = ("pdf", "html", "md", "json")
 PAPERS = ("a4", "letter")
@@ -78,9 +79,10 @@ def _done(result: object, what: str) -> None:
     assert isinstance(result, ReportResult)
     size = f"{result.size / 1000:.0f} kB" if result.size >= 1000 else f"{result.size} bytes"
     pages = f"{result.pages} pages, " if result.pages else ""
-    click.echo(f"{what}: {result.path} ({pages}{size})", err=True)
+    click.echo(terminal_text(f"{what}: {result.path} ({pages}{size})"), err=True)
     if result.refused:
-        click.echo(f"Not fetched ({len(result.refused)}): " + ", ".join(sorted(set(result.refused))[:5]), err=True)
+        click.echo(terminal_text(f"Not fetched ({len(result.refused)}): " + ", ".join(sorted(set(result.refused))[:5])),
+                   err=True)
 
 
 @click.command("report")

@@ -10,6 +10,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_client, complete_ref
+from crmcheck.textsafe import terminal_text
 
 
 @click.command("list")
@@ -51,7 +52,7 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     if not rows:
-        who = f" of '{client}'" if client else ""
+        who = f" of '{terminal_text(client)}'" if client else ""
         click.echo(f"No assessments{who} yet. Start one with: crmcheck interview --client \"Acme Ltd\"  "
                    "(or try: crmcheck demo)")
         return
@@ -59,10 +60,10 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
             f"{'index':>12}  stage")
     click.echo(head)
     for r in rows:
-        ref = f"{r['client']}/{r['label']}"
+        ref = terminal_text(f"{r['client']}/{r['label']}")
         index = "not assessed" if r["index"] is None else f"{r['index']:.1f}"
         click.echo(f"{r['id']:>4}  {ref[:34]:<34} {r['date']:<10}  {r['status']:<11} {r['respondents']:>4} "
-                   f"{r['completeness']:>5.0%} {index:>12}  {r['stage'] or '-'}")
+                   f"{r['completeness']:>5.0%} {index:>12}  {terminal_text(r['stage'] or '-')}")
 
 
 @click.command("show")
@@ -129,8 +130,8 @@ def answers_import(ctx: click.Context, file: Path, questionnaire_file: Path | No
     text = source.read_text(encoding="utf-8")
     aid = open_store(settings(ctx).db).import_assessment(text, assessment, replace=replace)
     people = len(assessment.respondents)
-    click.echo(f"Stored {assessment.client}/{assessment.label} as assessment {aid} "
-               f"({people} respondent{'s' if people != 1 else ''}). See it with: crmcheck show {aid}")
+    click.echo(terminal_text(f"Stored {assessment.client}/{assessment.label} as assessment {aid} "
+                             f"({people} respondent{'s' if people != 1 else ''}). See it with: crmcheck show {aid}"))
 
 
 @answers_group.command("export")
@@ -190,11 +191,11 @@ def delete_cmd(ctx: click.Context, ref: str, yes: bool) -> None:
         if not sys.stdin.isatty():
             raise BadInputError("delete needs confirmation; run it in a terminal or add --yes")
         answers = sum(len(r.answers) for r in a.respondents)
-        if not click.confirm(f"Delete {a.client}/{a.label} (id {stored.id}) with {len(a.respondents)} "
-                             f"respondents and {answers} answers?"):
+        if not click.confirm(terminal_text(f"Delete {a.client}/{a.label} (id {stored.id}) with "
+                                           f"{len(a.respondents)} respondents and {answers} answers?")):
             click.echo("Nothing deleted.")
             return
-    click.echo(f"Deleted {store.delete(str(stored.id))}.")
+    click.echo(terminal_text(f"Deleted {store.delete(str(stored.id))}."))
 
 
 @click.group("store")

@@ -157,6 +157,10 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+# Every character that ends a line somewhere: Markdown itself breaks at \r and \r\n as at \n, and
+# editors and viewers at the others (str.splitlines' list). Each run of them becomes one space.
+_MD_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
+_MD_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
 _MD_LEADING = re.compile(r"^(\s*)(\d*)([#+\-.)>])(?=\s|$)|^(\s*)(>)")
 
 
@@ -167,8 +171,11 @@ def md_escape(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_BREAK.sub(" ", text)
+    # Other control characters (ESC starts a terminal sequence when the file is printed) are
+    # written as visible escapes, before the backslashes are escaped so they read \x1b.
+    text = _MD_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"\s*\n\s*", " ", text)
     # What would start a heading, list or quote at the start of a line is escaped too.
     return _MD_LEADING.sub(_escape_leading, text)
 
@@ -186,7 +193,7 @@ def _escape_leading(m: re.Match[str]) -> str:
 
 def md_cell(value: Any) -> str:
     """Return an already-escaped value fit for a Markdown table cell (no line breaks)."""
-    return str(value).replace("\n", " ")
+    return _MD_BREAK.sub(" ", str(value))
 
 
 # ---------------------------------------------------------------- rendering
