@@ -17,7 +17,10 @@ contact: jo@harbour.example · +44 20 7946 0000
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +129,7 @@ def load_brand(path: Path | str) -> Brand:
 def check_logo(path: Path, where: str) -> Logo:
     """Return the logo if it is a readable PNG or SVG file; raise ``BrandError`` if not."""
     try:
-        data = path.read_bytes()
+        data = _read_logo(path, where)
     except FileNotFoundError:
         raise BrandError([f"{where}: no such file '{path}'; put the logo next to the brand file "
                           "or give its path relative to it"]) from None
@@ -134,9 +137,6 @@ def check_logo(path: Path, where: str) -> Logo:
         raise BrandError([f"{where}: '{path}' is a folder; expected a PNG or SVG file"]) from None
     except OSError as exc:
         raise BrandError([f"{where}: cannot read '{path}': {exc.strerror}"]) from None
-    if len(data) > LOGO_MAX_BYTES:
-        raise BrandError([f"{where}: '{path}' is {len(data) // 1000} kB; use a logo under "
-                          f"{LOGO_MAX_BYTES // 1_000_000} MB (an SVG, or a PNG about 600 px wide)"])
     if data.startswith(PNG_SIGNATURE):
         if not _png_ok(data):
             raise BrandError([f"{where}: '{path}' is a broken PNG file; export the logo again"])
@@ -145,6 +145,41 @@ def check_logo(path: Path, where: str) -> Logo:
         return Logo(path, "image/svg+xml")
     raise BrandError([f"{where}: '{path}' is neither a PNG nor an SVG image; convert the logo "
                       "to one of those"])
+
+
+def _too_big(path: Path, where: str, size: int) -> BrandError:
+    return BrandError([f"{where}: '{path}' is {size // 1000:,} kB; use a logo under "
+                       f"{LOGO_MAX_BYTES // 1_000_000} MB (an SVG, or a PNG about 600 px wide)"])
+
+
+def _read_logo(path: Path, where: str) -> bytes:
+    """Read the logo only once it is known to be a regular file of a logo's size.
+
+    Opened without blocking (a FIFO would wait for a writer forever) and checked with fstat on the
+    descriptor that is read, so /dev/zero, a pipe or a 1 GB file is refused before a byte is read;
+    at most one byte more than the limit is read, in case the file grows after the check.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(info.st_mode):
+            raise BrandError([f"{where}: '{path}' is not a regular file (a device, pipe or socket); "
+                              "give the path of a PNG or SVG file"])
+        if info.st_size > LOGO_MAX_BYTES:
+            raise _too_big(path, where, info.st_size)
+        chunks: list[bytes] = []
+        left = LOGO_MAX_BYTES + 1
+        while left > 0 and (chunk := os.read(fd, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > LOGO_MAX_BYTES:
+        raise _too_big(path, where, len(data))
+    return data
 
 
 def _png_ok(data: bytes) -> bool:

@@ -154,3 +154,54 @@ def test_brand_validate_says_what_it_read(tmp_path: Path) -> None:
     assert bad.exit_code == 2
     assert bad.output == (f"{path}:2:10: colours: unknown field 'colours'; check its spelling against the format "
                           "in the README\n")
+
+
+LOAD_IN_CHILD = """
+import resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (1_200_000_000, 1_200_000_000))
+from crmcheck.brand import load_brand
+from crmcheck.errors import BrandError
+start = time.perf_counter()
+try:
+    load_brand(sys.argv[1])
+except BrandError as exc:
+    print(f"{time.perf_counter() - start:.2f}", exc)
+"""
+
+
+def _logo_problem(tmp_path: Path, logo: str) -> tuple[float, str]:
+    """Load a brand whose logo is ``logo`` in a child with 1.2 GB of address space and a time limit."""
+    import subprocess
+    import sys
+
+    brand = write(tmp_path, f"firm: X\nlogo: {logo}\n")
+    out = subprocess.run([sys.executable, "-c", LOAD_IN_CHILD, str(brand)], capture_output=True, text=True,
+                         timeout=30).stdout
+    seconds, _, message = out.partition(" ")
+    return float(seconds), message.strip()
+
+
+def test_a_logo_that_is_a_device_is_refused_before_reading(tmp_path: Path) -> None:
+    seconds, message = _logo_problem(tmp_path, "/dev/zero")
+    assert message == (f"{tmp_path / 'brand.yaml'}:2:7: logo: '/dev/zero' is not a regular file (a device, pipe "
+                       "or socket); give the path of a PNG or SVG file")
+    assert seconds < 1
+
+
+def test_a_logo_that_is_a_fifo_is_refused_without_waiting(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "logo.svg")
+    seconds, message = _logo_problem(tmp_path, "logo.svg")
+    assert message.endswith(f"logo: '{tmp_path / 'logo.svg'}' is not a regular file (a device, pipe or socket); "
+                            "give the path of a PNG or SVG file")
+    assert seconds < 1
+
+
+def test_a_huge_logo_is_refused_by_its_size_before_reading(tmp_path: Path) -> None:
+    with (tmp_path / "logo.png").open("wb") as fh:
+        fh.truncate(1_000_000_000)  # sparse: takes no disk space, but reads as 1 GB of zeros
+    seconds, message = _logo_problem(tmp_path, "logo.png")
+    assert message.endswith(f"logo: '{tmp_path / 'logo.png'}' is 1,000,000 kB; use a logo under 2 MB (an SVG, "
+                            "or a PNG about 600 px wide)")
+    assert seconds < 0.5
