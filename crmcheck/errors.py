@@ -50,6 +50,16 @@ class StoreError(CrmcheckError):
     """The assessment store cannot be opened, read or written."""
 
 
+class StoreAccessError(StoreError):
+    """A store that cannot be reached as given: no driver, no server, wrong password, no database.
+
+    The user fixes these by correcting ``--db`` / ``CRMCHECK_DB`` or installing a driver, so they
+    exit as bad input (2), like any other wrong argument.
+    """
+
+    exit_code = ExitCode.BAD_INPUT
+
+
 class NotFoundError(BadInputError):
     """A reference (assessment, client) that names nothing in the store."""
 

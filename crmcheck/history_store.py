@@ -1,7 +1,7 @@
 """History read from the store: snapshots for compare, a client's trend, and targets.
 
 ``load_trend`` is built for speed: it reads the store's cached summaries through
-``crmcheck.store_summary`` (stdlib sqlite3 only) and falls back to loading and re-scoring every
+``crmcheck.store_summary`` (sqlite3 or psycopg, no SQLAlchemy) and falls back to loading and re-scoring every
 assessment only when the cache cannot answer (another database, stale rows, or assessments
 answered with different questionnaire versions, whose comparability notes need the questionnaires).
 """
@@ -63,6 +63,10 @@ def load_trend(db: str | None, client: str) -> Trend:
     from crmcheck.store import open_store
 
     store = open_store(db, existing=True)
+    if rows is None:  # another backend, or stale rows: the store refreshes and reads the same cache
+        fast = trend_from_summaries(client, store.summaries(client))
+        if fast is not None:
+            return fast
     snaps = [load_snapshot(store, str(ident)) for ident, _, _ in store.client_assessments(client)]
     name = snaps[0].assessment.client if snaps else client
     return trend(name, snaps)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import (
     Column,
@@ -40,19 +42,24 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from crmcheck.answers import Answer, Assessment, Respondent, ScopedProcess
-from crmcheck.errors import BadInputError, NotFoundError, StoreError
+from crmcheck.errors import BadInputError, NotFoundError, StoreAccessError, StoreError
 from crmcheck.questionnaire import Questionnaire, content_hash, parse_questionnaire
 from crmcheck.store_summary import (
     SCHEMA_VERSION,
     SUMMARY_VERSION,
+    Summary,
     client_key,
     default_url,
+    from_rows,
+    mask_url,
     match_client,
     resolve_url,
     sqlite_path,
+    url_password,
 )
 
 __all__ = ["SCHEMA_VERSION", "AssessmentInfo", "FormRecord", "RespondentInfo", "Store", "StoredAssessment",
@@ -203,6 +210,8 @@ class AssessmentInfo:
     completeness: float
     index: float | None
     stage: str | None = None
+    band: str | None = None  # None, like index, while nothing is answered
+    verdict: str | None = None
 
 
 @dataclass(frozen=True)
@@ -266,15 +275,21 @@ class Store:
         self.url = url
         path = sqlite_path(url)
         self.is_sqlite = url.startswith("sqlite")
+        # Every message names the store by this: the file, or the URL with its password masked.
+        self.where = str(path) if path else mask_url(url.replace("postgresql+psycopg://", "postgresql://", 1))
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = create_engine(url, connect_args={"timeout": 30} if self.is_sqlite else {})
-        except (SQLAlchemyError, ModuleNotFoundError, ValueError) as exc:
-            raise StoreError(f"cannot open store {url!r}: {exc}") from None
+            self.engine: Engine = create_engine(
+                url, connect_args={"timeout": 30} if self.is_sqlite else {"connect_timeout": 10})
+        except ModuleNotFoundError as exc:
+            raise StoreAccessError(_missing_driver(url, self.where, exc)) from None
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreAccessError(f"cannot open store {self.where}: {_one_line(str(exc), url)}; check --db or "
+                                   "CRMCHECK_DB (a SQLite file path, or postgresql://user:password@host/database)"
+                                   ) from None
         if self.is_sqlite:
             _sqlite_pragmas(self.engine)
-        self.where = str(path) if path else url
         self._migrate()
 
     def close(self) -> None:
@@ -295,10 +310,15 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise StoreError(f"store {self.where}: {exc.orig}") from None
+            raise _operational(exc, self.url, self.where) from None
 
     def _migrate(self) -> None:
         with self._tx() as conn:
+            if not self.is_sqlite:
+                # Several crmcheck processes opening a new or older store at once: one creates or
+                # migrates it, the others wait here and then find it done. (On SQLite, BEGIN
+                # IMMEDIATE already lets only one writer in.) The lock ends with the transaction.
+                conn.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             existing = set(self.engine.dialect.get_table_names(conn))
             if "meta" not in existing:
                 if existing:
@@ -366,8 +386,9 @@ class Store:
         if found is not None:
             return int(found)
         q = _parse(text)
-        return _new_id(conn.execute(insert(questionnaires).values(ref=q.ref, version=q.version, hash=digest,
-                                                                  text=text)))
+        row = {"ref": q.ref, "version": q.version, "hash": digest, "text": text}
+        _fit(questionnaires, row)
+        return _new_id(conn.execute(insert(questionnaires).values(**row)))
 
     def _client_id(self, conn: Connection, name: str) -> int:
         slug = client_key(name)
@@ -376,7 +397,9 @@ class Store:
         found = conn.execute(select(clients.c.id).where(clients.c.slug == slug)).scalar()
         if found is not None:
             return int(found)
-        return _new_id(conn.execute(insert(clients).values(name=name.strip(), slug=slug)))
+        row = {"name": name.strip(), "slug": slug}
+        _fit(clients, row)
+        return _new_id(conn.execute(insert(clients).values(**row)))
 
     def create_assessment(
         self, questionnaire_text: str, client: str, label: str, date: dt.date, scope: list[ScopedProcess],
@@ -395,50 +418,57 @@ class Store:
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
+        row = dict(client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
+                   created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
+                   stage=stage, go_live=go_live.isoformat() if go_live else None, wave=wave)
+        _fit(assessments, row)
         try:
             aid = _new_id(conn.execute(insert(assessments).values(
-                **({"id": keep_id} if keep_id is not None else {}),
-                client_id=cid, label=label, date=date.isoformat(), status="in-progress", questionnaire_id=qid,
-                created=now, updated=now, targets=json.dumps(targets) if targets else None, previous_id=previous,
-                stage=stage, go_live=go_live.isoformat() if go_live else None, wave=wave,
-            )))
+                **({"id": keep_id} if keep_id is not None else {}), **row)))
         except IntegrityError:
             raise BadInputError(f"assessment '{client}/{label}' already exists in {self.where}; "
                                 "pick another label, or replace it with --replace") from None
         if scope:
-            conn.execute(insert(processes), [
-                {"assessment_id": aid, "process_id": p.id, "position": i, "title": p.title,
-                 "importance": p.importance, "custom": int(p.custom), "wave": p.wave} for i, p in enumerate(scope)])
+            rows = [{"assessment_id": aid, "process_id": p.id, "position": i, "title": p.title,
+                     "importance": p.importance, "custom": int(p.custom), "wave": p.wave} for i, p in enumerate(scope)]
+            for each in rows:
+                _fit(processes, each)
+            conn.execute(insert(processes), rows)
         return aid
 
     def import_assessment(self, questionnaire_text: str, assessment: Assessment, *, replace: bool = False) -> int:
         """Store a whole assessment in one transaction (all or nothing); return its id."""
-        a = assessment
         with self._tx() as conn:
-            old = self._find(conn, f"{a.client}/{a.label}")
-            if old is not None:
-                if not replace:
-                    raise BadInputError(f"assessment '{a.client}/{a.label}' already exists in {self.where} "
-                                        f"(id {old}); use --replace to overwrite it")
-                self._cascade(conn, old)
-                conn.execute(delete(assessments).where(assessments.c.id == old))
-            # A replaced assessment keeps its id, so a REF printed earlier ("crmcheck report 3") still works.
-            aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
-                               stage=a.stage, go_live=a.go_live, wave=a.wave, keep_id=old)
-            for i, r in enumerate(a.respondents):
-                rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i,
-                                           speaks_for=r.speaks_for)
-                rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
-                if rows:
-                    conn.execute(insert(answers), rows)
-                conn.execute(update(respondents).where(respondents.c.id == rid).values(
-                    status="in-progress" if r.status == "in-progress" else "complete"))
+            return self._import(conn, questionnaire_text, assessment, replace)
+
+    def _import(self, conn: Connection, questionnaire_text: str, a: Assessment, replace: bool,
+                status: str | None = None) -> int:
+        old = self._find(conn, f"{a.client}/{a.label}")
+        if old is not None:
+            if not replace:
+                raise BadInputError(f"assessment '{a.client}/{a.label}' already exists in {self.where} "
+                                    f"(id {old}); use --replace to overwrite it")
+            self._cascade(conn, old)
+            conn.execute(delete(assessments).where(assessments.c.id == old))
+        # A replaced assessment keeps its id, so a REF printed earlier ("crmcheck report 3") still works.
+        aid = self._create(conn, questionnaire_text, a.client, a.label, a.date, a.processes, a.targets,
+                           stage=a.stage, go_live=a.go_live, wave=a.wave, keep_id=old)
+        for i, r in enumerate(a.respondents):
+            rid = self._add_respondent(conn, aid, r.name, r.role, r.department, r.interviewer, position=i,
+                                       speaks_for=r.speaks_for)
+            rows = [_answer_row(rid, proc, qid, ans) for (proc, qid), ans in r.answers.items()]
+            for row in rows:
+                _fit(answers, row)
+            if rows:
+                conn.execute(insert(answers), rows)
+            conn.execute(update(respondents).where(respondents.c.id == rid).values(
+                status="in-progress" if r.status == "in-progress" else "complete"))
+        if status is None:
             # An export of an unfinished interview stays unfinished when imported back.
-            done = all(r.status != "in-progress" for r in a.respondents)
-            conn.execute(update(assessments).where(assessments.c.id == aid).values(
-                status="complete" if done else "in-progress"))
-            self._write_summary(conn, aid, _parse(questionnaire_text), a)
-            return aid
+            status = "complete" if all(r.status != "in-progress" for r in a.respondents) else "in-progress"
+        conn.execute(update(assessments).where(assessments.c.id == aid).values(status=status))
+        self._write_summary(conn, aid, _parse(questionnaire_text), a)
+        return aid
 
     def _cascade(self, conn: Connection, aid: int) -> None:
         # Foreign keys cascade on PostgreSQL and on SQLite with foreign_keys on; be explicit anyway
@@ -455,11 +485,12 @@ class Store:
                         speaks_for: list[str] | None = None) -> int:
         if position is None:
             position = int(conn.execute(select(func.count()).where(respondents.c.assessment_id == aid)).scalar_one())
+        row = dict(assessment_id=aid, position=position, name=name, role=role, department=department,
+                   interviewer=interviewer, status="in-progress",
+                   speaks_for=None if speaks_for is None else json.dumps(speaks_for))
+        _fit(respondents, row)
         try:
-            return _new_id(conn.execute(insert(respondents).values(
-                assessment_id=aid, position=position, name=name, role=role, department=department,
-                interviewer=interviewer, status="in-progress",
-                speaks_for=None if speaks_for is None else json.dumps(speaks_for))))
+            return _new_id(conn.execute(insert(respondents).values(**row)))
         except IntegrityError:
             raise BadInputError(f"respondent '{name}' is already part of this assessment; "
                                 "continue their interview instead") from None
@@ -484,6 +515,7 @@ class Store:
     def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
         """Write one answer in its own transaction (insert or replace)."""
         row = _answer_row(rid, process, question, answer)
+        _fit(answers, row)
         with self._tx() as conn:
             key = (answers.c.respondent_id == rid) & (answers.c.process == process) & (answers.c.question == question)
             if conn.execute(update(answers).where(key).values(**row)).rowcount == 0:
@@ -639,26 +671,40 @@ class Store:
     def assessments(self, client: str | None = None) -> list[AssessmentInfo]:
         """Return every assessment (of one client), oldest first, refreshing stale summaries."""
         with self._tx() as conn:
-            query = (select(assessments.c.id, assessments.c.label, assessments.c.date, assessments.c.status,
-                            assessments.c.summary, clients.c.name, clients.c.slug, questionnaires.c.ref)
-                     .join(clients, clients.c.id == assessments.c.client_id)
-                     .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
-                     .order_by(clients.c.name, assessments.c.date, assessments.c.label))
-            if client is not None:
-                cid = self._client(conn, client)
-                if cid is None:
-                    return []
-                query = query.where(clients.c.id == cid)
-            out = []
-            for row in conn.execute(query).all():
-                summary = json.loads(row.summary) if row.summary else None
-                if summary is None or summary.get("v") != SUMMARY_VERSION:
-                    stored = self._load(conn, row.id)
-                    summary = self._write_summary(conn, row.id, stored.questionnaire, stored.assessment)
-                out.append(AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
-                                          row.ref, summary["respondents"], summary["completeness"], summary["index"],
-                                          summary.get("stage")))
-            return out
+            return [AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
+                                   row.ref, summary["respondents"], summary["completeness"], summary["index"],
+                                   summary.get("stage"), summary.get("band"), summary.get("verdict"))
+                    for row, summary in self._summaries(conn, client)]
+
+    def summaries(self, client: str | None = None) -> list[Summary]:
+        """Return the cached summaries (of one client), recomputing stale ones, on any backend.
+
+        What ``list`` and ``trend`` read when the fast path (``crmcheck.store_summary``) cannot.
+        """
+        with self._tx() as conn:
+            rows = [(row.id, row.name, row.label, row.date, row.status, False, json.dumps(summary))
+                    for row, summary in self._summaries(conn, client)]
+        return from_rows(rows) or []
+
+    def _summaries(self, conn: Connection, client: str | None) -> list[tuple[Any, dict[str, Any]]]:
+        query = (select(assessments.c.id, assessments.c.label, assessments.c.date, assessments.c.status,
+                        assessments.c.summary, clients.c.name, clients.c.slug, questionnaires.c.ref)
+                 .join(clients, clients.c.id == assessments.c.client_id)
+                 .join(questionnaires, questionnaires.c.id == assessments.c.questionnaire_id)
+                 .order_by(clients.c.name, assessments.c.date, assessments.c.label))
+        if client is not None:
+            cid = self._client(conn, client)
+            if cid is None:
+                return []
+            query = query.where(clients.c.id == cid)
+        out = []
+        for row in conn.execute(query).all():
+            summary = json.loads(row.summary) if row.summary else None
+            if summary is None or summary.get("v") != SUMMARY_VERSION:
+                stored = self._load(conn, row.id)
+                summary = self._write_summary(conn, row.id, stored.questionnaire, stored.assessment)
+            out.append((row, summary))
+        return out
 
     def resumable(self, client: str | None = None) -> int | None:
         """Return the most recently changed in-progress assessment (of one client), or None."""
@@ -708,15 +754,73 @@ class Store:
         conn.execute(update(assessments).where(assessments.c.id == aid).values(summary=json.dumps(summary)))
         return summary
 
-    def copy_to(self, other: Store) -> int:
-        """Copy every assessment into another store (replacing same client/label); return how many."""
+    def copy_to(self, other: Store) -> CopyResult:
+        """Copy every assessment into another store, all or nothing; same client/label is replaced.
+
+        The copy is written in one transaction and then checked: every assessment is re-scored on
+        both sides and must give the same scorecard, or nothing is kept.
+        """
         with self._tx() as conn:
             ids = [i for (i,) in conn.execute(select(assessments.c.id).order_by(assessments.c.id))]
             loaded = [self._load(conn, i) for i in ids]
-        for stored in loaded:
-            new = other.import_assessment(stored.questionnaire_text, stored.assessment, replace=True)
-            other.set_status(new, stored.status)
-        return len(loaded)
+        copied: list[tuple[StoredAssessment, int]] = []
+        try:
+            with other._tx() as conn:
+                for stored in loaded:
+                    try:
+                        new = other._import(conn, stored.questionnaire_text, stored.assessment, True, stored.status)
+                    except BadInputError as exc:
+                        a = stored.assessment
+                        raise BadInputError(f"assessment '{a.client}/{a.label}' (id {stored.id} in {self.where}) "
+                                            f"cannot be copied: {exc}; nothing was copied") from None
+                    copied.append((stored, new))
+                for stored, new in copied:
+                    if _scores(stored) != _scores(other._load(conn, new)):
+                        a = stored.assessment
+                        raise StoreError(f"the copy of '{a.client}/{a.label}' scores differently in {other.where}; "
+                                         "nothing was copied (please report this as a bug)")
+        except IntegrityError as exc:
+            raise StoreError(f"copying into {other.where} failed ({_one_line(str(exc.orig), other.url)}); "
+                             "nothing was copied") from None
+        return CopyResult(len(copied), len({s.assessment.client for s, _ in copied}),
+                          sum(len(s.assessment.respondents) for s, _ in copied))
+
+@dataclass(frozen=True)
+class CopyResult:
+    """What ``store copy`` copied (and verified by re-scoring on both sides)."""
+
+    assessments: int
+    clients: int
+    respondents: int
+
+
+def _scores(stored: StoredAssessment) -> str:
+    """Return an assessment's whole scorecard, every field of it, to compare two copies."""
+    from crmcheck.scoring import score
+
+    return repr(score(stored.questionnaire, stored.assessment))
+
+
+def _fit(table: Table, values: dict[str, Any]) -> None:
+    """Refuse a value longer than its column, the same on SQLite (which would keep it) and PostgreSQL."""
+    for key, value in values.items():
+        length = getattr(table.c[key].type, "length", None)
+        if length and isinstance(value, str) and len(value) > length:
+            what = _FIELDS.get((table.name, key), f"{table.name}.{key}")
+            shown = value[:40] + ("…" if len(value) > 40 else "")
+            raise BadInputError(f"{what} '{shown}' is {len(value)} characters long; at most {length} are kept: "
+                                "shorten it")
+
+
+_FIELDS = {
+    ("clients", "name"): "client name", ("clients", "slug"): "client name",
+    ("assessments", "label"): "assessment label", ("assessments", "stage"): "stage",
+    ("processes", "process_id"): "process id", ("processes", "title"): "process name",
+    ("respondents", "name"): "respondent name", ("respondents", "role"): "respondent role",
+    ("respondents", "department"): "respondent department", ("respondents", "interviewer"): "interviewer name",
+    ("answers", "process"): "process id", ("answers", "question"): "question id",
+    ("questionnaires", "ref"): "questionnaire id@version", ("questionnaires", "version"): "questionnaire version",
+}
 
 
 def summarise(q: Questionnaire, a: Assessment) -> dict[str, Any]:
@@ -790,8 +894,55 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_MIGRATION_LOCK = 0x63726D63  # "crmc": the advisory lock key that serialises schema changes
+
+
+def _one_line(message: str, url: str) -> str:
+    """Return a driver's message on one line, with the URL's password (if any) removed."""
+    flat = " ".join(message.split())
+    password = url_password(url)
+    if password:
+        for form in {password, unquote(password)}:
+            flat = flat.replace(form, "***")
+    return flat
+
+
+def _missing_driver(url: str, where: str, exc: ModuleNotFoundError) -> str:
+    if url.startswith("postgres"):
+        return (f"cannot open store {where}: the PostgreSQL driver (psycopg) is not installed; "
+                "install it with: pip install 'crmcheck[postgres]'")
+    return f"cannot open store {where}: the database driver '{exc.name}' is not installed"
+
+
+def _operational(exc: OperationalError, url: str, where: str) -> StoreError:
+    """Turn a driver's operational error into one clear line that says what to do."""
+    raw = _one_line(str(exc.orig), url)
+    if url.startswith("sqlite"):
+        return StoreError(f"store {where}: {raw}")
+    server = re.search(r'server at "([^"]+)", port (\d+)', raw)
+    at = f"{server.group(1)}:{server.group(2)}" if server else where
+    fix = "check --db / CRMCHECK_DB"
+    if "password authentication failed" in raw or "no password supplied" in raw:
+        user = re.search(r'for user "([^"]+)"', raw)
+        who = f" for user '{user.group(1)}'" if user else ""
+        return StoreAccessError(f"PostgreSQL at {at} refused the password{who}; {fix} (user and password)")
+    missing = re.search(r'database "([^"]+)" does not exist', raw)
+    if missing:
+        return StoreAccessError(f"PostgreSQL at {at} has no database '{missing.group(1)}'; create it "
+                                f"(createdb {missing.group(1)}) or {fix}")
+    if "Connection refused" in raw or "timeout expired" in raw or "failed to resolve host" in raw \
+            or "could not translate host name" in raw or "No route to host" in raw:
+        reason = "the connection was refused" if "refused" in raw else (
+            "the host name does not resolve" if "resolve" in raw or "translate" in raw else "no answer")
+        return StoreAccessError(f"cannot reach PostgreSQL at {at} ({reason}); is the server running? "
+                                f"{fix} (host and port)")
+    if "connection failed" in raw or "FATAL" in raw:
+        return StoreAccessError(f"cannot open store {where}: {raw}; {fix}")
+    return StoreError(f"store {where}: {raw}")
+
+
 def store_path_hint(url: str | None) -> str:
-    """Return where a store lives, for messages."""
+    """Return where a store lives, for messages (a URL's password masked)."""
     path = sqlite_path(url)
-    return str(path) if path else resolve_url(url)
+    return str(path) if path else mask_url(resolve_url(url))
 

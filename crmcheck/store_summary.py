@@ -1,11 +1,12 @@
-"""Fast, read-only access to the store's cached summaries, with the standard library only.
+"""Fast, read-only access to the store's cached summaries, without SQLAlchemy.
 
 ``crmcheck list`` and ``crmcheck trend`` must start about as fast as ``crmcheck --help``;
 importing SQLAlchemy and pydantic alone would cost several times that. So the store keeps, on
 every assessment row, a JSON summary of its derived scores (a cache: always recomputable from
 the answers and the stored questionnaire), and this module reads it straight from a SQLite file.
-Anything it cannot answer (another database, a missing or stale summary, an unknown schema) it
-returns as ``None``, and the caller falls back to ``crmcheck.store``.
+PostgreSQL stores keep the same cache and are read with psycopg alone. Anything this module
+cannot answer (another database, a missing or stale summary, an unknown schema, a server it
+cannot reach) it returns as ``None``, and the caller falls back to ``crmcheck.store``.
 """
 
 from __future__ import annotations
@@ -37,12 +38,42 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """Turn ``--db`` / ``CRMCHECK_DB`` into a SQLAlchemy URL; a plain path means a SQLite file."""
+    """Turn ``--db`` / ``CRMCHECK_DB`` into a SQLAlchemy URL; a plain path means a SQLite file.
+
+    ``postgresql://`` (and ``postgres://``, as hosting services write it) means PostgreSQL through
+    psycopg 3, the driver of the ``crmcheck[postgres]`` extra, not SQLAlchemy's default psycopg2.
+    """
     if not url:
         return default_url()
     if "://" not in url:
         return f"sqlite:///{Path(url).expanduser().resolve()}"
+    scheme, sep, rest = url.partition("://")
+    if scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg{sep}{rest}"
     return url
+
+
+def mask_url(url: str) -> str:
+    """Return ``url`` with its password replaced by ``***``, for every message and log line."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    user = userinfo.partition(":")[0]
+    return f"{scheme}{sep}{user}:***@{host}"
+
+
+def url_password(url: str | None) -> str | None:
+    """Return the password in ``url`` as written and as percent-decoded (for scrubbing output), or None."""
+    if not url:
+        return None
+    rest = url.partition("://")[2]
+    userinfo, at, _ = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return None
+    return userinfo.partition(":")[2] or None
 
 
 def sqlite_path(url: str | None) -> Path | None:
@@ -108,28 +139,29 @@ _BRIEF = ("v", "index", "band", "verdict", "completeness", "respondents", "quest
 def summaries(url: str | None, client: str | None = None, *, full: bool = True) -> list[Summary] | None:
     """Return the cached summaries (of one client, if given), or None when the cache can't answer.
 
-    ``full=False`` reads only what ``list`` shows, letting SQLite pick the fields out of the JSON.
+    SQLite files are read with the standard library's sqlite3, PostgreSQL with psycopg alone:
+    either is a fraction of SQLAlchemy's import time. ``full=False`` reads only what ``list``
+    shows (on SQLite, letting SQLite pick the fields out of the JSON).
     """
+    if os.environ.get("CRMCHECK_NO_CACHE"):
+        return None
     path = sqlite_path(url)
-    if path is None or not path.is_file() or os.environ.get("CRMCHECK_NO_CACHE"):
-        return None
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
-    except sqlite3.Error:
-        return None
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        if row is None or int(row[0]) != SCHEMA_VERSION:
-            return None
-        fields = "a.summary" if full else ", ".join(f"json_extract(a.summary, '$.{k}')" for k in _BRIEF)
-        rows = con.execute(
-            f"SELECT a.id, c.name, a.label, a.date, a.status, a.summary IS NULL, {fields} FROM assessments a "
-            "JOIN clients c ON c.id = a.client_id ORDER BY c.name, a.date, a.label"
-        ).fetchall()
-    except (sqlite3.Error, ValueError):
-        return None
-    finally:
-        con.close()
+    if path is not None:
+        rows = _sqlite_rows(path, full) if path.is_file() else None
+    elif resolve_url(url).startswith("postgresql+psycopg://"):
+        rows = _postgres_rows(resolve_url(url))
+        full = True
+    else:
+        rows = None
+    return None if rows is None else from_rows(rows, client, full=full)
+
+
+def from_rows(rows: list[tuple[Any, ...]], client: str | None = None, *, full: bool = True) -> list[Summary] | None:
+    """Turn (id, client, label, date, status, summary missing, summary...) rows into summaries.
+
+    None when any wanted row has no summary or a stale one: the caller then asks the store,
+    which recomputes them.
+    """
     wanted = match_client(sorted({r[1] for r in rows}), client) if client is not None else None
     if client is not None and wanted is None:
         return []
@@ -141,10 +173,46 @@ def summaries(url: str | None, client: str | None = None, *, full: bool = True) 
             return None
         try:
             data = json.loads(values[0]) if full else dict(zip(_BRIEF, values, strict=True))
-            out.append(_summary(ident, name, label, date, status, data))
+            out.append(_summary(ident, name, label, str(date), status, data))
         except (KeyError, TypeError, ValueError):
             return None
     return out
+
+
+_ROWS = ("SELECT a.id, c.name, a.label, a.date, a.status, a.summary IS NULL, {fields} FROM assessments a "
+         "JOIN clients c ON c.id = a.client_id ORDER BY c.name, a.date, a.label")
+
+
+def _sqlite_rows(path: Path, full: bool) -> list[tuple[Any, ...]] | None:
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return None
+    try:
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            return None
+        fields = "a.summary" if full else ", ".join(f"json_extract(a.summary, '$.{k}')" for k in _BRIEF)
+        return con.execute(_ROWS.format(fields=fields)).fetchall()
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        con.close()
+
+
+def _postgres_rows(url: str) -> list[tuple[Any, ...]] | None:
+    try:
+        import psycopg
+    except ImportError:
+        return None
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), connect_timeout=10) as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            if row is None or int(row[0]) != SCHEMA_VERSION:
+                return None
+            return con.execute(_ROWS.format(fields="a.summary")).fetchall()
+    except (psycopg.Error, ValueError):
+        return None  # the store itself reports what is wrong (unreachable, wrong password...)
 
 
 def _summary(ident: int, name: str, label: str, date: str, status: str, s: dict[str, Any]) -> Summary:

@@ -1,4 +1,9 @@
-"""A store written by an older crmcheck opens without loss; migrations are atomic and run once."""
+"""A store written by an older crmcheck opens without loss; migrations are atomic and run once.
+
+Each test runs on SQLite and on PostgreSQL; the old stores are tests/data/store-v1.sql's rows in
+the tables an older crmcheck created on that backend (``stores.make_old``). One test also opens
+the schema-1 SQLite file exactly as the first release wrote it.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from stores import columns, execute, make_old, schema_version
 
 from crmcheck import store as store_module
 from crmcheck.answers import dump_answers, load_answers
@@ -19,77 +25,55 @@ from crmcheck.store_summary import summaries
 DATA = Path(__file__).parent / "data"
 
 
-def make_v1(path: Path) -> Path:
-    """Write the schema-1 store of tests/data/store-v1.sql to ``path``."""
-    with sqlite3.connect(path) as con:
-        con.executescript((DATA / "store-v1.sql").read_text(encoding="utf-8"))
-    con.close()
-    return path
-
-
-def make_v2(path: Path) -> Path:
-    """Write a schema-2 store: schema 1 with the statements migration 2 ran at the time."""
-    make_v1(path)
-    with sqlite3.connect(path) as con:
-        con.execute("ALTER TABLE assessments ADD COLUMN targets TEXT")
-        con.execute("ALTER TABLE assessments ADD COLUMN summary TEXT")
-        con.execute("UPDATE assessments SET targets = '{\"index\": 60.0}' WHERE id = 1")
-        con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    con.close()
-    return path
-
-
-def schema_version(path: Path) -> int:
-    with sqlite3.connect(path) as con:
-        (value,) = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-    con.close()
-    return int(value)
-
-
-def columns(path: Path, table: str) -> set[str]:
-    with sqlite3.connect(path) as con:
-        names = {row[1] for row in con.execute(f"PRAGMA table_info({table})")}
-    con.close()
-    return names
-
-
-@pytest.mark.parametrize("make", [make_v1, make_v2], ids=["schema-1", "schema-2"])
-def test_an_old_store_opens_without_loss_and_rescores_identically(tmp_path: Path, make: object) -> None:
-    path = make(tmp_path / "old.db")  # type: ignore[operator]
+@pytest.mark.parametrize("version", [1, 2, 5], ids=["schema-1", "schema-2", "schema-5"])
+def test_an_old_store_opens_without_loss_and_rescores_identically(store_url: str, version: int) -> None:
+    make_old(store_url, version)
     q = load_questionnaire(DATA / "mini.yaml")
     original = load_answers(DATA / "mini-answers.yaml", q)
 
-    store = open_store(str(path))
+    store = open_store(store_url)
     stored = store.load("acme/2026-Q4")
-    if make is make_v2:
+    if version >= 2:
         original.targets = {"index": 60.0}
     assert dump_answers(stored.assessment) == dump_answers(original)
     assert score(stored.questionnaire, stored.assessment).index == score(q, original).index
     unfinished = store.load("acme-ltd/2027-Q1")
     assert unfinished.status == "in-progress"
     assert unfinished.assessment.respondents[0].answers[("leads", "own-owner")].note == "named in January"
+    # New rows get new ids after a migration (on PostgreSQL: the sequences carry on).
+    rid = store.add_respondent(stored.id, "Cleo Park", "Service lead", "Service")
+    assert rid > 3
     store.close()
-    assert schema_version(path) == SCHEMA_VERSION
-    assert {"targets", "summary", "previous_id"} <= columns(path, "assessments")
+    assert schema_version(store_url) == SCHEMA_VERSION
+    assert {"targets", "summary", "previous_id", "stage", "wave"} <= columns(store_url, "assessments")
+    assert execute(store_url, "SELECT ref, version FROM questionnaires") == [("mini@1", "1")]
+
+
+def test_the_first_releases_sqlite_file_opens_without_loss(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT ref, version FROM questionnaires").fetchall() == [("mini@1", "1")]
+        con.executescript((DATA / "store-v1.sql").read_text(encoding="utf-8"))
     con.close()
+    q = load_questionnaire(DATA / "mini.yaml")
+    stored = open_store(str(path)).load("acme/2026-Q4")
+    assert dump_answers(stored.assessment) == dump_answers(load_answers(DATA / "mini-answers.yaml", q))
+    assert schema_version(str(path)) == SCHEMA_VERSION
 
 
-def test_the_summary_cache_of_a_migrated_store_is_built_on_first_use(tmp_path: Path) -> None:
-    path = make_v1(tmp_path / "old.db")
-    store = open_store(str(path))
-    assert summaries(str(path)) is None  # no cache yet: the fast path must not answer
+def test_the_summary_cache_of_a_migrated_store_is_built_on_first_use(store_url: str) -> None:
+    make_old(store_url, 1)
+    store = open_store(store_url)
+    assert summaries(store_url) is None  # no cache yet: the fast path must not answer
     infos = store.assessments()
     store.close()
-    cached = summaries(str(path))
+    cached = summaries(store_url)
     assert cached is not None
     assert [(s.label, s.index, s.respondents) for s in cached] == [(i.label, i.index, i.respondents) for i in infos]
     assert cached[0].index == 31.4
 
 
-def test_a_failing_migration_leaves_the_old_store_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = make_v1(tmp_path / "old.db")
+def test_a_failing_migration_leaves_the_old_store_untouched(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_old(store_url, 1)
 
     def explode(conn: object) -> None:
         raise RuntimeError("disk on fire")
@@ -97,24 +81,44 @@ def test_a_failing_migration_leaves_the_old_store_untouched(tmp_path: Path, monk
     steps = [*store_module.MIGRATIONS[SCHEMA_VERSION], explode]
     monkeypatch.setitem(store_module.MIGRATIONS, SCHEMA_VERSION, steps)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        open_store(str(path))
-    assert schema_version(path) == 1
-    assert "targets" not in columns(path, "assessments")  # migration 2 rolled back with the rest
+        open_store(store_url)
+    assert schema_version(store_url) == 1
+    assert "targets" not in columns(store_url, "assessments")  # migration 2 rolled back with the rest
     monkeypatch.undo()
-    assert dump_answers(open_store(str(path)).load("1").assessment).startswith("client: Acme Ltd")
+    assert dump_answers(open_store(store_url).load("1").assessment).startswith("client: Acme Ltd")
 
 
 OPEN = """
 import sys
 from crmcheck.store import open_store
-open_store(sys.argv[1]).load("acme/2026-Q4")
+open_store(sys.argv[1]).load(sys.argv[2])
 """
 
 
-def test_two_programs_opening_an_old_store_at_once_migrate_it_once(tmp_path: Path) -> None:
-    path = make_v1(tmp_path / "old.db")
-    procs = [subprocess.Popen([sys.executable, "-c", OPEN, str(path)], stderr=subprocess.PIPE, text=True)
-             for _ in range(3)]
-    errors = [p.communicate(timeout=60)[1] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0, 0], errors
-    assert schema_version(path) == SCHEMA_VERSION
+def _open_at_once(url: str, ref: str, n: int) -> list[str]:
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN, url, ref], stderr=subprocess.PIPE, text=True)
+             for _ in range(n)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * n, errors
+    return errors
+
+
+def test_programs_opening_an_old_store_at_once_migrate_it_once(store_url: str) -> None:
+    make_old(store_url, 1)
+    _open_at_once(store_url, "acme/2026-Q4", 4)
+    assert schema_version(store_url) == SCHEMA_VERSION
+
+
+CREATE = """
+import sys
+from crmcheck.store import open_store
+open_store(sys.argv[1]).assessments()
+"""
+
+
+def test_programs_opening_a_new_store_at_once_create_it_once(store_url: str) -> None:
+    procs = [subprocess.Popen([sys.executable, "-c", CREATE, store_url], stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, errors
+    assert execute(store_url, "SELECT key, value FROM meta") == [("schema_version", str(SCHEMA_VERSION))]

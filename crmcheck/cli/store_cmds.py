@@ -45,7 +45,7 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
 
         rows = [{"id": i.id, "client": i.client, "label": i.label, "date": i.date.isoformat(), "status": i.status,
                  "questionnaire": i.questionnaire_ref, "respondents": i.respondents,
-                 "completeness": round(i.completeness, 3), "index": i.index, "band": None, "verdict": None,
+                 "completeness": round(i.completeness, 3), "index": i.index, "band": i.band, "verdict": i.verdict,
                  "stage": i.stage}
                 for i in open_store(db).assessments(client)]
     if as_json:
@@ -214,14 +214,24 @@ def store_group() -> None:
 def store_copy(source: str, target: str) -> None:
     """Copy every assessment from one store into another (same client/label is replaced).
 
+    All or nothing: the copy is written in one transaction and kept only when every assessment
+    re-scores identically on both sides.
+
     \b
     Example:
       crmcheck store copy --from ~/crmcheck.db --to postgresql://crm@db/crmcheck
     """
     from crmcheck.store import open_store
 
-    n = open_store(source).copy_to(open_store(target))
-    click.echo(f"Copied {n} assessment{'s' if n != 1 else ''}.")
+    src, dst = open_store(source, existing=True), open_store(target)
+    done = src.copy_to(dst)
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'s' if count != 1 else ''}"
+
+    click.echo(f"Copied {n(done.assessments, 'assessment')} of {n(done.clients, 'client')} "
+               f"({n(done.respondents, 'respondent')}) from {src.where} to {dst.where}; every one re-scores "
+               "identically in both stores.")
 
 
 def register(group: click.Group) -> None:
