@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -28,6 +29,14 @@ from crmcheck.located import Loc, Source, load_yaml, parse_yaml, validate
 from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire, Stage
 
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+# The store keeps names, roles and departments up to 200 characters and labels up to 100 (the same on
+# every backend); an answers file is held to the same, so a file that scores also imports.
+NAME_MAX = 200
+LABEL_MAX = 100
+PROCESS_ID_MAX = 64
+NOTE_MAX = 100_000  # a note or an n/a reason: a page of text is a few thousand characters
+Name = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=NAME_MAX)]
+Long = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=NOTE_MAX)]
 
 DONT_KNOW = "dont_know"
 NA = "na"
@@ -41,8 +50,8 @@ class _Model(BaseModel):
 class ProcessEntry(_Model):
     """A process in scope: a catalogue id, or a custom process with a name."""
 
-    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: Text | None = None
+    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=PROCESS_ID_MAX)
+    name: Name | None = None
     importance: int | None = Field(None, ge=1, le=5)
     wave: int | None = Field(None, ge=1, description="The roll-out wave this process goes live in.")
 
@@ -58,8 +67,8 @@ class AnswerEntry(_Model):
 
     level: int | None = Field(None, ge=0)
     answer: Literal["dont_know", "na"] | None = None
-    reason: Text | None = None
-    note: Text | None = None
+    reason: Long | None = None
+    note: Long | None = None
     basis: Literal["said", "seen", "measured"] | None = Field(
         None, description="What the level rests on: the respondent's word, something shown, or a figure.")
     or_level: int | None = Field(
@@ -105,10 +114,10 @@ ProcessValue = Annotated[ProcessEntry, BeforeValidator(_process_shorthand)]
 class RespondentEntry(_Model):
     """A person interviewed, and what they answered, grouped by process."""
 
-    name: Text
-    role: Text
-    department: Text
-    interviewer: Text | None = None
+    name: Name
+    role: Name
+    department: Name
+    interviewer: Name | None = None
     speaks_for: list[str] | None = Field(
         None, description="The processes in scope this person was asked about (default: all of them).")
     status: Literal["in-progress", "complete"] | None = Field(
@@ -126,7 +135,7 @@ class RespondentEntry(_Model):
 class AnswersFile(_Model):
     """The whole answers file."""
 
-    client: Text
+    client: Name
     label: Text = Field(description="Assessment label, e.g. 2026-Q4.")
     date: dt.date
     questionnaire: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*@\S+$", description="id@version")
@@ -136,6 +145,14 @@ class AnswersFile(_Model):
     stage: Stage | None = Field(None, description="Where the CRM programme stands.")
     go_live: dt.date | None = Field(None, description="When the CRM went (or goes) live, where known.")
     wave: int | None = Field(None, ge=1, description="The roll-out wave going live next; later waves do not block it.")
+
+    @field_validator("label")
+    @classmethod
+    def _addressable(cls, value: str) -> str:
+        problem = label_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 # ---------------------------------------------------------------- the core data
@@ -207,6 +224,30 @@ def slugify(name: str) -> str:
     """Turn a custom process name into an id: 'Dealer onboarding' -> 'dealer-onboarding'."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return slug or "process"
+
+
+def custom_process_id(name: str, taken: Collection[str]) -> str:
+    """Return an id for a custom process that is not ``taken`` and not the programme's.
+
+    Ids come from names ('A!' and 'A?' are both 'a'), so a clash gets a number: 'a-2'. ``taken``
+    holds the ids in scope and the catalogue's, which mean other questions.
+    """
+    base = slugify(name)[:PROCESS_ID_MAX - 4].strip("-") or "process"
+    reserved = {*taken, PROGRAMME}
+    pid, n = base, 2
+    while pid in reserved:
+        pid, n = f"{base}-{n}", n + 1
+    return pid
+
+
+def label_problem(label: str) -> str | None:
+    """Return what is wrong with an assessment label, or None: a '/' would make client/label ambiguous."""
+    if "/" in label:
+        return (f"'{label[:40]}' contains '/', which separates client and label in a reference "
+                f"(client/label); use '-' instead, e.g. '{label[:40].replace('/', '-')}'")
+    if len(label) > LABEL_MAX:
+        return f"'{label[:40]}…' is {len(label)} characters long; at most {LABEL_MAX} are allowed"
+    return None
 
 
 # ---------------------------------------------------------------- loading

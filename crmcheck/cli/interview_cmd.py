@@ -48,9 +48,12 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
       crmcheck interview --resume acme-ltd/2026-Q4
       crmcheck interview --from acme-ltd/2026-Q3 --prefill
     """
+    from crmcheck.answers import label_problem
     from crmcheck.errors import BadInputError, InterruptedByUser
     from crmcheck.store import open_store
 
+    if label is not None and (problem := label_problem(label)) is not None:
+        raise BadInputError(f"--label: {problem}")
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise BadInputError("the interview needs a terminal; to load answers from a file use: "
                             "crmcheck answers import FILE")
@@ -171,7 +174,7 @@ def _resume_target(store: Store, ref: str) -> int:
 def _new_or_existing(store: Store, client: str | None, label: str,
                      questionnaire_file: Path | None) -> tuple[int, bool]:
     from crmcheck import prompts
-    from crmcheck.answers import ScopedProcess, slugify
+    from crmcheck.answers import ScopedProcess
     from crmcheck.questionnaire import parse_questionnaire
 
     if not client:
@@ -193,7 +196,11 @@ def _new_or_existing(store: Store, client: str | None, label: str,
                 break
             print("Pick at least one process, or add one of your own.")
             continue
-        scope.append(ScopedProcess(slugify(name), name, 3, custom=True))
+        problem, added = _custom_process(name, scope, q)
+        if problem:
+            print(problem)
+        if added is not None:
+            scope.append(added)
     importance = [("5", "5 vital"), ("4", "4 major"), ("3", "3 important"), ("2", "2 minor"), ("1", "1 marginal")]
     rated = []
     for p in scope:
@@ -203,6 +210,29 @@ def _new_or_existing(store: Store, client: str | None, label: str,
     wave, rated = _ask_waves(prompts, rated, stage)
     return store.create_assessment(text, client, label, dt.date.today(), rated, stage=stage, go_live=go_live,
                                    wave=wave), False
+
+
+def _custom_process(name: str, scope: list[ScopedProcess], q: Questionnaire) -> tuple[str, ScopedProcess | None]:
+    """Return what to say about a process typed at setup, and the process to add (None: ask again).
+
+    Ids are made from names, so a name must not turn into an id already in use: a process in
+    scope under the same name is refused, a catalogue process is added as itself, and two custom
+    names with the same id ('A!' and 'A?') get distinct ones ('a', 'a-2').
+    """
+    from crmcheck.answers import NAME_MAX, ScopedProcess, custom_process_id, slugify
+
+    if len(name) > NAME_MAX:
+        return f"That name is {len(name)} characters long; give one of at most {NAME_MAX}.", None
+    slug = slugify(name)
+    same = next((p for p in scope if p.title.casefold() == name.casefold() or (not p.custom and p.id == slug)), None)
+    if same is not None:
+        return (f"{same.title} is in scope already; type another process, or press Enter when done.", None)
+    catalogue = q.process(slug)
+    if catalogue is not None:
+        return (f"{catalogue.title} is a process of the questionnaire: added with its own questions.",
+                ScopedProcess(catalogue.id, catalogue.title, catalogue.importance))
+    taken = [p.id for p in scope] + [p.id for p in q.processes]
+    return "", ScopedProcess(custom_process_id(name, taken), name, 3, custom=True)
 
 
 def _ask_stage(prompts: Any, default: str | None = None,

@@ -1,0 +1,140 @@
+"""Names the interview turns into ids, and labels that must stay addressable (issue 13, items 11 and 12).
+
+A custom process's id is made from its name, so names that look alike ('A!' and 'A?'), a name
+that is a catalogue process's ('Lead-management') or the programme's ('Programme') must not
+crash the setup or the interview: each gets a clear re-ask or an id of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from crmcheck import prompts
+from crmcheck.answers import custom_process_id, label_problem, parse_answers
+from crmcheck.cli import cli
+from crmcheck.cli.interview_cmd import _new_or_existing
+from crmcheck.errors import AnswersError
+from crmcheck.interview import Interview, QuestionView, Reply
+from crmcheck.questionnaire import load_questionnaire
+from crmcheck.resources import default_questionnaire
+from crmcheck.store import open_store
+
+DATA = Path(__file__).parent / "data"
+
+
+class Setup:
+    """Answers the setup prompts from a script: the processes ticked, then the names typed."""
+
+    def __init__(self, ticked: list[str], typed: list[str]) -> None:
+        self.ticked, self.typed = ticked, iter([*typed, ""])
+        self.said: list[str] = []
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(prompts, "checkbox", lambda *_a, **_k: list(self.ticked))
+        monkeypatch.setattr(prompts, "text", lambda *_a, **_k: next(self.typed))
+        monkeypatch.setattr(prompts, "select", self._select)
+        monkeypatch.setattr(prompts, "confirm", lambda *_a, **k: k.get("default", True))
+        monkeypatch.setattr("builtins.print", lambda *a, **_k: self.said.append(" ".join(map(str, a))))
+
+    @staticmethod
+    def _select(message: str, choices: Any, default: str | None = None, **_k: Any) -> str:
+        return default if default is not None else "selecting"
+
+
+def set_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ticked: list[str], typed: list[str],
+           questionnaire: Path | None = None) -> tuple[list[tuple[str, str, bool]], list[str]]:
+    """Run the interview's setup against a fresh store; return the processes stored and what was said."""
+    script = Setup(ticked, typed)
+    script.install(monkeypatch)
+    store = open_store(str(tmp_path / "store.db"))
+    aid, existed = _new_or_existing(store, "Acme Ltd", "2026-Q4", questionnaire)
+    assert not existed
+    a = store.load(str(aid)).assessment
+    return [(p.id, p.title, p.custom) for p in a.processes], script.said
+
+
+def test_two_names_with_the_same_id_get_distinct_ids(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored, _ = set_up(tmp_path, monkeypatch, [], ["A!", "A?"])
+    assert stored == [("a", "A!", True), ("a-2", "A?", True)]
+
+
+def test_a_name_that_is_a_catalogue_process_in_scope_is_asked_again(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    q = load_questionnaire(default_questionnaire())
+    lead = next(p for p in q.processes if p.title == "Lead management")
+    stored, said = set_up(tmp_path, monkeypatch, [lead.id], ["Lead-management", "lead management", "Dealers"])
+    assert stored == [(lead.id, "Lead management", False), ("dealers", "Dealers", True)]
+    assert said == ["Lead management is in scope already; type another process, or press Enter when done."] * 2
+
+
+def test_a_name_that_is_a_catalogue_process_adds_that_process(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    stored, said = set_up(tmp_path, monkeypatch, [], ["Leads"], DATA / "mini.yaml")
+    assert stored == [("leads", "Lead management", False)]
+    assert said == ["Lead management is a process of the questionnaire: added with its own questions."]
+
+
+def test_a_process_called_programme_is_interviewed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored, _ = set_up(tmp_path, monkeypatch, [], ["Programme"], DATA / "mini.yaml")
+    assert stored == [("programme-2", "Programme", True)]
+    store = open_store(str(tmp_path / "store.db"))
+    found = store.find("acme/2026-Q4")
+    assert found is not None
+    loaded = store.load(str(found))
+    rid = store.add_respondent(found, "Ana Silva", "Head of Sales", "Sales")
+    asked: list[str] = []
+
+    class FirstOnly:
+        def ask(self, view: QuestionView) -> Reply:
+            asked.append(view.context)
+            raise KeyboardInterrupt
+
+        def say(self, text: str) -> None:
+            pass
+
+    with pytest.raises(KeyboardInterrupt):
+        Interview(loaded.questionnaire, loaded.assessment.processes, FirstOnly(), store, rid).run()
+    assert asked and asked[0].startswith("Programme › ")
+    assert not asked[0].startswith("Programme › No CRM")
+
+
+def test_an_overlong_process_name_is_asked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stored, said = set_up(tmp_path, monkeypatch, [], ["x" * 201, "Dealers"], DATA / "mini.yaml")
+    assert stored == [("dealers", "Dealers", True)]
+    assert said == ["That name is 201 characters long; give one of at most 200."]
+
+
+@pytest.mark.parametrize(
+    ("name", "taken", "expected"),
+    [("Dealer onboarding", [], "dealer-onboarding"), ("Programme", [], "programme-2"), ("A?", ["a"], "a-2"),
+     ("A", ["a", "a-2"], "a-3"), ("!!!", [], "process"), ("x" * 300, [], "x" * 60)],
+    ids=["plain", "programme", "clash", "two-clashes", "no-letters", "long"],
+)
+def test_custom_process_ids(name: str, taken: list[str], expected: str) -> None:
+    assert custom_process_id(name, taken) == expected
+
+
+def test_a_label_with_a_slash_is_refused_in_an_answers_file() -> None:
+    q = load_questionnaire(DATA / "mini.yaml")
+    text = (DATA / "mini-answers.yaml").read_text(encoding="utf-8").replace("label: 2026-Q4", "label: 2026/Q4")
+    with pytest.raises(AnswersError) as err:
+        parse_answers(text, q, "a.yaml")
+    assert str(err.value) == ("a.yaml:2:8: label: '2026/Q4' contains '/', which separates client and label in a "
+                              "reference (client/label); use '-' instead, e.g. '2026-Q4'")
+
+
+def test_a_label_with_a_slash_is_refused_by_the_interview(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "interview", "--client", "Acme",
+                                      "--label", "Q4/2026"])
+    assert result.exit_code == 2
+    assert result.output == ("Error: --label: 'Q4/2026' contains '/', which separates client and label in a "
+                             "reference (client/label); use '-' instead, e.g. 'Q4-2026'\n")
+
+
+def test_label_problems() -> None:
+    assert label_problem("2026-Q4") is None
+    assert label_problem("x" * 101) == f"'{'x' * 40}…' is 101 characters long; at most 100 are allowed"
