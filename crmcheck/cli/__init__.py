@@ -78,6 +78,7 @@ def _register() -> None:
     from crmcheck.cli import (
         brand_cmds,
         completion_cmd,
+        form_cmds,
         history_cmds,
         questionnaire_cmds,
         report_cmds,
@@ -85,7 +86,8 @@ def _register() -> None:
         store_cmds,
     )
 
-    for module in (questionnaire_cmds, score_cmd, store_cmds, report_cmds, history_cmds, brand_cmds, completion_cmd):
+    for module in (questionnaire_cmds, score_cmd, store_cmds, report_cmds, history_cmds, brand_cmds, form_cmds,
+                   completion_cmd):
         module.register(cli)
 
 
