@@ -20,7 +20,7 @@ from markupsafe import escape
 from pypdf import PdfReader
 
 from crmcheck.answers import parse_answers
-from crmcheck.brand import load_brand
+from crmcheck.brand import DEFAULT_BRAND, load_brand
 from crmcheck.questionnaire import load_questionnaire
 from crmcheck.report import html_for
 from crmcheck.report.context import build_context
@@ -180,3 +180,26 @@ def test_fetch_policy_allows_only_template_files_and_the_logo(tmp_path: Path) ->
     inside.mkdir()
     (inside / "escape").symlink_to(link)
     assert allowed_file((inside / "escape" / "report_brand.yaml").as_uri(), FetchPolicy((inside,))) is None
+
+
+@pytest.mark.parametrize("name", ["report.html.j2", "sections/cover.html.j2", "report.css"])
+def test_a_template_folder_link_out_of_the_folder_is_refused(tmp_path: Path, name: str) -> None:
+    from crmcheck.errors import ReportError
+
+    *_, ctx = hostile(strip_emoji=True)
+    folder = tmp_path / "tpl"
+    (folder / "sections").mkdir(parents=True)
+    (folder / name).symlink_to("/etc/passwd")
+    with pytest.raises(ReportError) as err:
+        html_for(ctx, DEFAULT_BRAND, template_dir=folder)
+    assert str(err.value) == (f"{folder / name}: links outside the template folder {folder}; copy the file into the "
+                              "folder instead of linking to it")
+
+
+def test_a_template_folder_link_inside_the_folder_is_followed(tmp_path: Path) -> None:
+    *_, ctx = hostile(strip_emoji=True)
+    folder = tmp_path / "tpl"
+    folder.mkdir()
+    (folder / "mine.css").write_text("body { color: #123456; }", encoding="utf-8")
+    (folder / "report.css").symlink_to(folder / "mine.css")
+    assert "#123456" in html_for(ctx, DEFAULT_BRAND, template_dir=folder)

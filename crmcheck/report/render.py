@@ -17,7 +17,9 @@ import dataclasses
 import datetime as dt
 import json
 import mimetypes
+import os
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -52,10 +54,43 @@ def find_asset(name: str, dirs: list[Path]) -> Path:
     if rel.is_absolute() or ".." in rel.parts or not rel.parts:
         raise ReportError(f"asset '{name}': only paths inside the template folder are allowed")
     for folder in dirs:
-        candidate = (folder / rel).resolve()
-        if candidate.is_relative_to(folder) and candidate.is_file():
-            return candidate
+        found = inside(folder, rel.parts)
+        if found is not None:
+            return found
     raise ReportError(f"asset '{name}' is in none of the template folders ({', '.join(map(str, dirs))})")
+
+
+def inside(folder: Path, parts: Sequence[str]) -> Path | None:
+    """Return the regular file ``folder/parts`` if there is one; refuse one that is a link out of the folder.
+
+    Templates and assets are looked up the same way, so a symlink in a ``--template-dir`` cannot
+    pull /etc/passwd into a report as a template any more than as a stylesheet.
+    """
+    candidate = folder.joinpath(*parts)
+    if not os.path.lexists(candidate):
+        return None
+    resolved = candidate.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        raise ReportError(f"{candidate}: links outside the template folder {folder}; copy the file into the folder "
+                          "instead of linking to it")
+    return resolved if resolved.is_file() else None
+
+
+def folder_loader(dirs: Sequence[Path]) -> Any:
+    """Return a jinja2 loader that finds templates in ``dirs``, first match first, through ``inside``."""
+    from jinja2 import FunctionLoader
+    from jinja2.loaders import split_template_path
+
+    def load(template: str) -> tuple[str, str, Callable[[], bool]] | None:
+        for folder in dirs:
+            found = inside(folder, split_template_path(template))
+            if found is not None:
+                mtime = found.stat().st_mtime
+                return (found.read_text(encoding="utf-8"), str(found),
+                        lambda path=found, seen=mtime: path.is_file() and path.stat().st_mtime == seen)
+        return None
+
+    return FunctionLoader(load)
 
 
 def data_uri(path: Path, mime: str | None = None) -> str:
@@ -65,11 +100,11 @@ def data_uri(path: Path, mime: str | None = None) -> str:
 
 
 def _environment(dirs: list[Path], *, html: bool) -> Any:
-    from jinja2 import FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in dirs]),
+        loader=folder_loader(dirs),
         autoescape=html,
         undefined=StrictUndefined,
         trim_blocks=True,
