@@ -136,7 +136,7 @@ class AnswersFile(_Model):
     """The whole answers file."""
 
     client: Name
-    label: Text = Field(description="Assessment label, e.g. 2026-Q4.")
+    label: Text = Field(description="Assessment label, e.g. 2026-Q4.", max_length=LABEL_MAX)
     date: dt.date
     questionnaire: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*@\S+$", description="id@version")
     processes: list[ProcessValue] = Field(min_length=1)
@@ -145,14 +145,6 @@ class AnswersFile(_Model):
     stage: Stage | None = Field(None, description="Where the CRM programme stands.")
     go_live: dt.date | None = Field(None, description="When the CRM went (or goes) live, where known.")
     wave: int | None = Field(None, ge=1, description="The roll-out wave going live next; later waves do not block it.")
-
-    @field_validator("label")
-    @classmethod
-    def _addressable(cls, value: str) -> str:
-        problem = label_problem(value)
-        if problem is not None:
-            raise ValueError(problem)
-        return value
 
 
 # ---------------------------------------------------------------- the core data
@@ -241,7 +233,11 @@ def custom_process_id(name: str, taken: Collection[str]) -> str:
 
 
 def label_problem(label: str) -> str | None:
-    """Return what is wrong with an assessment label, or None: a '/' would make client/label ambiguous."""
+    """Return what is wrong with a label typed for a new assessment, or None.
+
+    A '/' separates client and label in a reference (``acme/2026-Q4``), and the store reads the
+    label as what follows the last one, so a label holding one could be reached by its id only.
+    """
     if "/" in label:
         return (f"'{label[:40]}' contains '/', which separates client and label in a reference "
                 f"(client/label); use '-' instead, e.g. '{label[:40].replace('/', '-')}'")

@@ -14,10 +14,9 @@ import pytest
 from click.testing import CliRunner
 
 from crmcheck import prompts
-from crmcheck.answers import custom_process_id, label_problem, parse_answers
+from crmcheck.answers import custom_process_id, label_problem
 from crmcheck.cli import cli
 from crmcheck.cli.interview_cmd import _new_or_existing
-from crmcheck.errors import AnswersError
 from crmcheck.interview import Interview, QuestionView, Reply
 from crmcheck.questionnaire import load_questionnaire
 from crmcheck.resources import default_questionnaire
@@ -116,15 +115,6 @@ def test_an_overlong_process_name_is_asked_again(tmp_path: Path, monkeypatch: py
 )
 def test_custom_process_ids(name: str, taken: list[str], expected: str) -> None:
     assert custom_process_id(name, taken) == expected
-
-
-def test_a_label_with_a_slash_is_refused_in_an_answers_file() -> None:
-    q = load_questionnaire(DATA / "mini.yaml")
-    text = (DATA / "mini-answers.yaml").read_text(encoding="utf-8").replace("label: 2026-Q4", "label: 2026/Q4")
-    with pytest.raises(AnswersError) as err:
-        parse_answers(text, q, "a.yaml")
-    assert str(err.value) == ("a.yaml:2:8: label: '2026/Q4' contains '/', which separates client and label in a "
-                              "reference (client/label); use '-' instead, e.g. '2026-Q4'")
 
 
 def test_a_label_with_a_slash_is_refused_by_the_interview(tmp_path: Path) -> None:
