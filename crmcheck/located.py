@@ -203,6 +203,15 @@ def _parse(text: str, path: str) -> Source:
         if "maximum nesting depth" in problem:
             raise ValueError(f"{path}:{line}:{col}: invalid YAML: nested too deeply; crmcheck files need "
                              f"at most {MAX_DEPTH} levels") from None
+        if problem == "second occurrence" and exc.context_mark is not None:
+            raise ValueError(f"{path}:{line}:{col}: invalid YAML: anchor used twice (first on line "
+                             f"{exc.context_mark.line + 1}); give each anchor its own name") from None
+        if problem == "but found another document":
+            raise ValueError(f"{path}:{line}:{col}: invalid YAML: a second document starts here (---); "
+                             "a crmcheck file holds one document") from None
+        if problem == "found undefined alias":
+            raise ValueError(f"{path}:{line}:{col}: invalid YAML: alias of an anchor that is not defined above it; "
+                             "define it first (&name) or write the value out") from None
         # libyaml and the pure-Python parser word a few problems differently; say them one way.
         problem = problem.replace("not allowed in this context", "not allowed here")
         what = problem + " (check the indentation and quoting on this line or the one above)"

@@ -163,3 +163,14 @@ def test_oversized_and_special_files_are_refused_unread(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as exc:
         load_yaml("/dev/zero")
     assert str(exc.value) == "/dev/zero: not a regular file; expected a YAML file"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a: &x 1\nb: &x 2\n", "f.yaml:2:4: invalid YAML: anchor used twice (first on line 1); give each anchor its own name"),
+    ("a: *y\n", "f.yaml:1:4: invalid YAML: alias of an anchor that is not defined above it; define it first (&name) or write the value out"),
+    ("a: 1\n---\nb: 2\n", "f.yaml:2:1: invalid YAML: a second document starts here (---); a crmcheck file holds one document"),
+], ids=["duplicate-anchor", "undefined-alias", "two-documents"])
+def test_anchor_and_document_problems_are_one_located_line(text: str, expected: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        parse_yaml(text, "f.yaml")
+    assert str(exc.value) == expected
