@@ -114,8 +114,9 @@ class Prompter(Protocol):
 class AnswerSink(Protocol):
     """Where answers go: the store, or a list in tests."""
 
-    def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
-        """Persist one answer now."""
+    def save_answer(self, rid: int, process: str, question: str, answer: Answer,
+                    expected: Answer | None = None) -> Answer | None:
+        """Persist one answer now; return the stored answer it overwrote if that was not ``expected``."""
 
     def delete_answer(self, rid: int, process: str, question: str) -> None:
         """Forget one answer."""
@@ -274,7 +275,15 @@ class Interview:
             basis=reply.basis if reply.kind == "level" and reply.basis != "said" else None,
             alt=reply.alt if reply.kind == "level" else None,
         )
-        self.sink.save_answer(self.rid, step.group, step.item.question.id, answer)
+        overwritten = self.sink.save_answer(self.rid, step.group, step.item.question.id, answer,
+                                            self.answers.get(step.key))
+        if overwritten is not None:
+            # The same respondent is being interviewed from another terminal too: the last answer
+            # saved is the one kept, and whoever saves it should know they replaced something.
+            said = "don't know" if overwritten.kind == "dont_know" else (
+                "not applicable" if overwritten.kind == "na" else f"level {overwritten.level}")
+            self.prompter.say(f"Note: this answer had been changed in another session ({said}) since it was "
+                              "shown here; yours replaces it.")
         # Answers that depended on the old one may now be hidden; they stay stored (scoring ignores
         # hidden questions), so changing an answer back restores them.
         self.answers[step.key] = answer

@@ -43,6 +43,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import text as sql
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from crmcheck.answers import Answer, Assessment, Respondent, ScopedProcess
@@ -66,6 +68,7 @@ __all__ = ["SCHEMA_VERSION", "AssessmentInfo", "FormRecord", "RespondentInfo", "
            "default_url", "open_store"]
 
 metadata = MetaData()
+UNKNOWN: object = object()  # save_answer's caller does not know what is stored
 
 meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
 
@@ -512,15 +515,29 @@ class Store:
             conn.execute(update(respondents).where(respondents.c.id == rid).values(
                 speaks_for=None if processes is None else json.dumps(processes)))
 
-    def save_answer(self, rid: int, process: str, question: str, answer: Answer) -> None:
-        """Write one answer in its own transaction (insert or replace)."""
+    def save_answer(self, rid: int, process: str, question: str, answer: Answer,
+                    expected: Answer | object | None = UNKNOWN) -> Answer | None:
+        """Write one answer in its own transaction (the last write wins); return what it overwrote, if unexpected.
+
+        ``expected`` is what the caller last knew to be stored (None: nothing). When the same
+        respondent is interviewed from two terminals, the stored answer may have changed in
+        between; the overwritten answer is returned so the caller can say so.
+        """
         row = _answer_row(rid, process, question, answer)
         _fit(answers, row)
+        key = (answers.c.respondent_id == rid) & (answers.c.process == process) & (answers.c.question == question)
         with self._tx() as conn:
-            key = (answers.c.respondent_id == rid) & (answers.c.process == process) & (answers.c.question == question)
-            if conn.execute(update(answers).where(key).values(**row)).rowcount == 0:
-                conn.execute(insert(answers).values(**row))
+            found = conn.execute(select(answers).where(key)).first()
+            before = _answer(found) if found is not None else None
+            # An upsert: two terminals saving the same new answer at once both succeed, the later wins.
+            upsert = (pg_insert if not self.is_sqlite else sqlite_insert)(answers).values(**row)
+            conn.execute(upsert.on_conflict_do_update(
+                index_elements=[answers.c.respondent_id, answers.c.process, answers.c.question],
+                set_={k: v for k, v in row.items() if k not in ("respondent_id", "process", "question")}))
             self._touch_respondent(conn, rid)
+        if expected is UNKNOWN or same_answer(before, expected):  # type: ignore[arg-type]
+            return None
+        return before
 
     def delete_answer(self, rid: int, process: str, question: str) -> None:
         """Remove one answer (the user went back to change it, or skipped it)."""
@@ -869,6 +886,13 @@ def _answer_row(rid: int, process: str, question: str, ans: Answer) -> dict[str,
     return {"respondent_id": rid, "process": process, "question": question, "kind": ans.kind, "level": ans.level,
             "reason": ans.reason, "note": ans.note, "basis": ans.basis, "alt": ans.alt,
             "at": ans.at.isoformat(timespec="seconds") if ans.at else None}
+
+
+def same_answer(a: Answer | None, b: Answer | None) -> bool:
+    """Return whether two answers say the same thing (when they were given aside)."""
+    if a is None or b is None:
+        return a is b
+    return (a.kind, a.level, a.reason, a.note, a.basis, a.alt) == (b.kind, b.level, b.reason, b.note, b.basis, b.alt)
 
 
 def _answer(row: Any) -> Answer:
