@@ -49,7 +49,7 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
       crmcheck interview --from acme-ltd/2026-Q3 --prefill
     """
     from crmcheck.answers import label_problem
-    from crmcheck.errors import BadInputError, InterruptedByUser
+    from crmcheck.errors import BadInputError, InterruptedByUser, StoreError
     from crmcheck.store import open_store
 
     if label is not None and (problem := label_problem(label)) is not None:
@@ -75,6 +75,13 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
         noun = "answer" if saved == 1 else "answers"
         raise InterruptedByUser(f"Saved {saved} {noun}. Resume with: crmcheck interview --resume {state['ref']}"
                                 ) from None
+    except StoreError as exc:
+        if "ref" not in state:
+            raise
+        # A full disk or a lost server mid-interview: every answer confirmed before it is stored.
+        exc.args = (f"{exc}; the answers confirmed before this are saved. Once it is fixed, resume with: "
+                    f"crmcheck interview --resume {state['ref']}",)
+        raise
 
 
 def _run(store: Store, state: dict[str, Any], *, client: str | None, label: str | None, resume: str | None,
