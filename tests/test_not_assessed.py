@@ -77,13 +77,13 @@ def test_no_report_of_nothing_and_a_draft_mark_on_a_partial_one(tmp_path: Path) 
     assert 'class="draft-mark">Draft ·' in html and 'class="draft-note"' in html
 
 
-def test_the_store_lists_an_empty_assessment_as_not_assessed(tmp_path: Path) -> None:
+def test_the_store_lists_an_empty_assessment_as_not_assessed(store_url: str) -> None:
     from click.testing import CliRunner
 
     from crmcheck.cli import cli
     from crmcheck.store import open_store
 
-    db = str(tmp_path / "s.db")
+    db = store_url
     store = open_store(db)
     text = (DATA / "mini.yaml").read_text(encoding="utf-8")
     store.import_assessment(text, full())
