@@ -575,7 +575,9 @@ def _meta_rows(spec: FormSpec) -> list[list[str]]:
 
 
 def _digest(rows: list[list[str]]) -> str:
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
+    # Over the rows as they read back (empty trailing cells dropped), so any spreadsheet's re-save agrees.
+    read_back = [[_text(v) or "" for v in row] for row in rows]
+    return hashlib.sha256(json.dumps([r[:_last(r)] for r in read_back], ensure_ascii=False).encode()).hexdigest()
 
 
 def _write_meta(ws: Worksheet, spec: FormSpec) -> None:

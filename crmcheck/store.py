@@ -645,10 +645,11 @@ class Store:
         with self._tx() as conn:
             for (process, question), answer in writes.items():
                 row = _answer_row(rid, process, question, answer)
-                key = ((answers.c.respondent_id == rid) & (answers.c.process == process)
-                       & (answers.c.question == question))
-                if conn.execute(update(answers).where(key).values(**row)).rowcount == 0:
-                    conn.execute(insert(answers).values(**row))
+                _fit(answers, row)
+                upsert = (pg_insert if not self.is_sqlite else sqlite_insert)(answers).values(**row)
+                conn.execute(upsert.on_conflict_do_update(
+                    index_elements=[answers.c.respondent_id, answers.c.process, answers.c.question],
+                    set_={k: v for k, v in row.items() if k not in ("respondent_id", "process", "question")}))
             this = (forms.c.respondent_id == rid) & (forms.c.sent == sent.isoformat(timespec="seconds"))
             back = {"returned": returned.isoformat(timespec="seconds"), "answered": answered}
             if conn.execute(update(forms).where(this).values(**back)).rowcount == 0:  # sent from another store
