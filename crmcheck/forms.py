@@ -839,12 +839,14 @@ def _read_answer(form: FormFile, q: Questionnaire, sheet: str, row: int, step: S
             levels = ", ".join(f"{lv.value} {lv.label}" for lv in q.scale_of(question).levels)
             problems.append(f"{form.where(sheet, row, ALT)}: expected a level ({levels}), found {_quote(alt_text)}")
             ok = False
-        elif kind != "level" or level is None or abs(alt - level) != 1:
-            near = ([f"{lv.value} {lv.label}" for lv in q.scale_of(question).levels
-                     if level is not None and abs(lv.value - level) == 1])
-            problems.append(f"{form.where(sheet, row, ALT)}: expected a level next to the answer ("
-                            + (" or ".join(near) if near and kind == "level" else "only with a level answer")
-                            + f"), found {_quote(alt_text)}")
+        elif kind != "level" or level is None:
+            problems.append(f"{form.where(sheet, row, ALT)}: \"Could also be\" goes with a level, but the answer is "
+                            f"{_quote(chosen)}; clear it")
+            ok = False
+        elif abs(alt - level) != 1:
+            near = [f"{lv.value} {lv.label}" for lv in q.scale_of(question).levels if abs(lv.value - level) == 1]
+            problems.append(f"{form.where(sheet, row, ALT)}: expected a level next to the answer "
+                            f"({' or '.join(near)}), found {_quote(alt_text)}")
             ok = False
     if not ok:
         return None
