@@ -169,17 +169,36 @@ class Interview:
         self.prefill = prefill
         self.clock, self.now = clock, now
         self.stage = stage
-        self.steps = plan_steps(q, self.scope, stage)
         self.titles = {p.id: p.title for p in self.scope}
         self.durations: list[float] = []
         self.given = 0
+        self._by_group: dict[str, dict[str, Answer]] = {}
+        for (group, qid), answer in self.answers.items():
+            self._by_group.setdefault(group, {})[qid] = answer
+        self._set_steps(plan_steps(q, self.scope, stage))
+
+    def _set_steps(self, steps: list[Step]) -> None:
+        """Take the steps to ask and index them for the progress line.
+
+        The progress line counts the steps answered or still askable. Each step's count is kept
+        (``_counted``) and recomputed only when an answer its show_if reads changes, so asking the
+        next question costs the same at question 5 as at question 2,000, not one show_if per step.
+        """
+        self.steps = steps
+        self._position = {s.key: i for i, s in enumerate(steps)}
+        self._readers: dict[tuple[str, str], list[int]] = {}
+        for i, s in enumerate(steps):
+            cond = s.item.question.show_if
+            for qid in _refs(cond) if cond is not None else ():
+                self._readers.setdefault((s.group, qid), []).append(i)
+        self._counted = [s.key in self.answers or self.may_be_asked(s) for s in steps]
+        self._answered = sum(1 for s in steps if s.key in self.answers)
 
     # ------------------------------------------------------------ what to ask
 
     def is_visible(self, step: Step) -> bool:
         """Return whether the respondent is asked this step, given their answers so far."""
-        group = {qid: a for (g, qid), a in self.answers.items() if g == step.group}
-        return visible(self.q, step.item, group)
+        return visible(self.q, step.item, self._by_group.get(step.group, {}))
 
     def may_be_asked(self, step: Step) -> bool:
         """Return whether a step is visible, or could become so once the answers it depends on are given."""
@@ -258,9 +277,9 @@ class Interview:
         answered = {g for g, _ in self.answers}
         self.scope = [p for p in self.scope if p.id != group or p.id in answered]
         if group not in answered:
-            self.steps = [s for s in self.steps if s.group != group]
+            self._set_steps([s for s in self.steps if s.group != group])
         else:  # keep what was said; ask nothing more
-            self.steps = [s for s in self.steps if s.group != group or s.key in self.answers]
+            self._set_steps([s for s in self.steps if s.group != group or s.key in self.answers])
         self.sink.set_speaks_for(self.rid, [p.id for p in self.scope])
         self.prompter.say(f"{title}: not asked of this respondent any more.")
 
@@ -286,8 +305,20 @@ class Interview:
                               "shown here; yours replaces it.")
         # Answers that depended on the old one may now be hidden; they stay stored (scoring ignores
         # hidden questions), so changing an answer back restores them.
-        self.answers[step.key] = answer
+        self._remember(step.key, answer)
         self.given += 1
+
+    def _remember(self, key: tuple[str, str], answer: Answer) -> None:
+        """Keep an answer, and recount the steps whose show_if reads it."""
+        if key not in self.answers and key in self._position:
+            self._answered += 1
+        self.answers[key] = answer
+        self._by_group.setdefault(key[0], {})[key[1]] = answer
+        if key in self._position:
+            self._counted[self._position[key]] = True
+        for i in self._readers.get(key, ()):
+            s = self.steps[i]
+            self._counted[i] = s.key in self.answers or self.may_be_asked(s)
 
     def count(self) -> int:
         """Return how many answers this respondent has."""
@@ -316,13 +347,12 @@ class Interview:
     def progress(self, step: Step) -> Progress:
         """Return the progress line's figures for the step about to be asked."""
         groups = [p.id for p in self.scope] + [PROGRAMME]
-        visible_steps = [s for s in self.steps if s.key in self.answers or self.may_be_asked(s)]
-        position = next((i for i, s in enumerate(visible_steps, start=1) if s.key == step.key), len(visible_steps))
-        answered = sum(1 for s in visible_steps if s.key in self.answers)
+        total = sum(self._counted)
+        at = self._position.get(step.key)
+        position = total if at is None else sum(self._counted[:at]) + 1
         pace = statistics.median(self.durations[-15:]) if self.durations else DEFAULT_SECONDS_PER_QUESTION
-        left = len(visible_steps) - answered
-        return Progress(groups.index(step.group) + 1, len(groups), position, len(visible_steps), answered,
-                        left * pace)
+        left = total - self._answered
+        return Progress(groups.index(step.group) + 1, len(groups), position, total, self._answered, left * pace)
 
 
 def _refs(cond: Condition) -> list[str]:

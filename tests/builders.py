@@ -74,3 +74,53 @@ def plan_lines(paths: list[Path]) -> str:
             flags = "".join(f for f, on in (("L", a.leads), ("B", a.clears_blocker), ("T", a.thin)) if on)
             lines.append(f"{n:>2} {a.rule} {a.priority} {flags or '-'} [{', '.join(a.processes)}] {a.owner}")
     return "\n".join(lines) + "\n"
+
+
+def big_questionnaire_text(questions: int = 2000, *, criteria: int = 10, sins: int = 10) -> str:
+    """Return a questionnaire of ``questions`` questions: nine in ten asked per process, one in ten per sin.
+
+    Every third question shows only when the one before is at least 1 (show_if), as real ones do.
+    """
+    levels = "\n".join(f"      - {{value: {v}, label: L{v}, descriptor: Level {v}.}}" for v in range(5))
+    per_criterion = questions * 9 // 10 // criteria
+    per_sin = (questions - per_criterion * criteria) // sins
+
+    def block(prefix: str, n: int) -> str:
+        out = []
+        for i in range(n):
+            show = f"\n        show_if: {{question: {prefix}-{i - 1}, at_least: 1}}" if i % 3 == 2 else ""
+            out.append(f"      - id: {prefix}-{i}\n        text: Question {prefix} {i}?\n        scale: m{show}")
+        return "\n".join(out)
+
+    crits = "\n".join(f"  - id: c{c}\n    title: Criterion {c}\n    description: d.\n    questions:\n"
+                      + block(f"c{c}", per_criterion) for c in range(criteria))
+    sin_text = "\n".join(f"  - id: s{s}\n    title: Sin {s}\n    description: d.\n    questions:\n"
+                         + block(f"s{s}", per_sin) for s in range(sins))
+    return f"""id: big
+version: "1"
+title: Big questionnaire
+description: Scale test.
+scales:
+  m:
+    levels:
+{levels}
+criteria:
+{crits}
+processes:
+  - id: sales
+    title: Sales
+    description: d.
+sins:
+{sin_text}
+scoring:
+  sections: {{processes: 3, programme: 2}}
+  bands:
+    - {{name: Not ready, from: 0, to: 50}}
+    - {{name: Ready, from: 50, to: 100}}
+  risk_levels:
+    - {{name: low, from: 0, to: 50}}
+    - {{name: high, from: 50, to: 100}}
+  verdict:
+    go: {{min_index: 70, max_risk: low}}
+    conditional: {{min_index: 45}}
+"""
