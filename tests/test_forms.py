@@ -533,3 +533,37 @@ def test_a_form_saved_by_libreoffice_imports_the_same(tmp_path: Path, db: Path) 
         assert (result.new, result.changed, result.complete) == (6, 0, True)
         cara = next(r for r in store.load("1").assessment.respondents if r.name == "Cara Diaz")
     assert without_times(cara.answers) == {k: ans for k, (_, ans) in CARA.items()}
+
+
+@pytest.mark.slow
+def test_a_form_filled_in_with_libreoffice_calc_gives_the_interviews_scorecard(tmp_path: Path, db: Path) -> None:
+    system_python = shutil.which("python3", path="/usr/bin:/bin")
+    has_uno = system_python is not None and subprocess.run([system_python, "-c", "import uno"],
+                                                           capture_output=True).returncode == 0
+    if shutil.which("soffice") is None or not has_uno:
+        pytest.skip("LibreOffice with its Python bridge is not installed; apt-get install libreoffice-calc python3-uno")
+    assert system_python is not None
+    interviewed = tmp_path / "interviewed.db"
+    shutil.copy(db, interviewed)
+    form = export(db, tmp_path, "Cara Diaz", role="Marketing manager", department="Marketing", speaks_for=["leads"])
+    rows = question_rows(form)
+    fills = [[rows[key][0], rows[key][1], COL[name], value] for key, (cells, _) in CARA.items()
+             for name, value in cells.items()]
+    (tmp_path / "fills.json").write_text(json.dumps(fills), encoding="utf-8")
+    saved = tmp_path / "by-calc.xlsx"
+    subprocess.run([system_python, str(Path(__file__).parent / "lo_fill.py"), str(form), str(saved),
+                    str(tmp_path / "fills.json"), str(tmp_path / "profile")], check=True, timeout=300)
+    with store_of(interviewed) as store:
+        rid = add_cara(store)
+        for (group, qid), (_, ans) in CARA.items():
+            store.save_answer(rid, group, qid, ans)
+        by_interview = store.load("1")
+    with store_of(db) as store:
+        result = import_form(store, saved, now=NOW)
+        assert (result.new, result.changed, result.complete) == (6, 0, True)
+        by_form = store.load("1")
+    cards = [judge(by_form.questionnaire, s.assessment) for s in (by_form, by_interview)]
+    assert (json.dumps(scorecard_data(cards[0].card, cards[0].plan, cards[0].findings), sort_keys=True)
+            == json.dumps(scorecard_data(cards[1].card, cards[1].plan, cards[1].findings), sort_keys=True))
+    cara = next(r for r in by_form.assessment.respondents if r.name == "Cara Diaz")
+    assert without_times(cara.answers) == {k: ans for k, (_, ans) in CARA.items()}
