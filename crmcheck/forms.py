@@ -1009,8 +1009,10 @@ def import_form(store: Store, path: Path | str, *, replace_answers: bool = False
     steps = respondent_steps(q, a, replace(person, answers=merged))
     complete = all(s.key in merged for s in steps if _visible(q, s, merged))
     stored_sent = dt.datetime.fromisoformat(m["sent"]) if m.get("sent") else now
+    # A finished interview stays finished when a form adds to it; an unfinished one finishes once all is answered.
     store.save_form(_respondent_id(store, stored.id, person.name), writes, sent=stored_sent, returned=now,
-                    questions=len(form_steps), answered=len(given.answers), complete=complete)
+                    questions=len(form_steps), answered=len(given.answers),
+                    complete=complete or person.status != "in-progress")
     empty = sum(1 for s in form_steps if s.key not in given.answers)
     return ImportResult(person.name, f"{client_key(a.client)}/{a.label}", len(writes) - len(differences),
                         len(differences), unchanged, empty, hidden, complete, differences)

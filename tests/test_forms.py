@@ -199,12 +199,14 @@ def test_an_answered_respondent_gets_their_answers_and_importing_it_untouched_ch
     assert (wb[sheet].cell(row, COL["answer"]).value, wb[sheet].cell(row, COL["reason"]).value) == (
         "Not applicable", "no mandate needed")
     with store_of(db) as store:
-        before = store.load("1").assessment
+        before = store.load("1")
     result = run(db, "form", "import", form)
     assert result.exit_code == 0, result.output
     assert ": 0 new, 0 replaced, 11 as stored." in result.output
     with store_of(db) as store:
-        assert store.load("1").assessment.respondents == before.respondents
+        after = store.load("1")
+    assert after.assessment.respondents == before.assessment.respondents  # a finished interview stays finished
+    assert after.status == before.status == "complete"
 
 
 def test_answers_that_differ_from_the_store_are_listed_and_replaced_only_with_replace(tmp_path: Path, db: Path) -> None:
