@@ -149,8 +149,7 @@ def summaries(url: str | None, client: str | None = None, *, full: bool = True) 
     if path is not None:
         rows = _sqlite_rows(path, full) if path.is_file() else None
     elif resolve_url(url).startswith("postgresql+psycopg://"):
-        rows = _postgres_rows(resolve_url(url))
-        full = True
+        rows = _postgres_rows(resolve_url(url), full)
     else:
         rows = None
     return None if rows is None else from_rows(rows, client, full=full)
@@ -200,17 +199,19 @@ def _sqlite_rows(path: Path, full: bool) -> list[tuple[Any, ...]] | None:
         con.close()
 
 
-def _postgres_rows(url: str) -> list[tuple[Any, ...]] | None:
+def _postgres_rows(url: str, full: bool) -> list[tuple[Any, ...]] | None:
     try:
         import psycopg
     except ImportError:
         return None
+    # Brief: PostgreSQL picks the fields out of the JSON (as jsonb, which psycopg hands back typed).
+    fields = "a.summary" if full else ", ".join(f"(a.summary::jsonb)->'{k}'" for k in _BRIEF)
     try:
         with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), connect_timeout=10) as con:
             row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None or int(row[0]) != SCHEMA_VERSION:
                 return None
-            return con.execute(_ROWS.format(fields="a.summary")).fetchall()
+            return con.execute(_ROWS.format(fields=fields)).fetchall()
     except (psycopg.Error, ValueError):
         return None  # the store itself reports what is wrong (unreachable, wrong password...)
 
