@@ -20,6 +20,8 @@ from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner
+from rich.errors import MarkupError
+from rich.text import Text
 
 from crmcheck.answers import parse_answers
 from crmcheck.cli import cli
@@ -111,6 +113,13 @@ def assert_shown_literally(out: str, h: str, *, whole: bool = True) -> None:
     assert not RAW.findall(out), sorted(set(RAW.findall(out)))
     if whole and len(h) < 1000:
         assert terminal_text(h) in out
+        # Nowhere read as rich markup either (a live hyperlink, a style): its rendered form is absent.
+        try:
+            rendered = Text.from_markup(h).plain
+        except MarkupError:
+            return
+        if rendered != h:
+            assert terminal_text(rendered) not in out
 
 
 @pytest.fixture(scope="module", params=sorted(CORPUS), ids=sorted(CORPUS))
