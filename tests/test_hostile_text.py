@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -243,3 +244,38 @@ def test_the_interview_prompts_show_hostile_text_literally() -> None:
     without_colours = re.sub(r"\x1b\[[0-9;]*m", "", shown)
     assert_shown_literally(without_colours, "Ana " + h)
     assert_shown_literally(without_colours, process_name(h))
+
+
+@pytest.mark.slow
+def test_the_interview_header_in_a_terminal_shows_hostile_text_literally(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    pexpect = pytest.importorskip("pexpect")
+    exe = shutil.which("crmcheck", path=str(Path(sys.executable).parent)) or "crmcheck"
+    env = {**os.environ, "COLUMNS": "200", "LINES": "40", "TERM": "xterm", "NO_COLOR": "1",
+           "PROMPT_TOOLKIT_NO_CPR": "1"}
+    client = "Acme\x1b]0;pwned\x07\x1b[2J Ltd"
+    child = pexpect.spawn(exe, ["--db", str(tmp_path / "s.db"), "interview", "--client", client, "--label",
+                                "Q4 \u202eevil", "-q", str(DATA / "mini.yaml")],
+                          env=env, encoding="utf-8", timeout=30, dimensions=(40, 200))
+    child.expect("Which processes are in scope")
+    child.send(" \r")
+    child.expect("Add a process of your own")
+    child.send("\r")
+    child.expect("How important is Lead management")
+    child.send("\r")
+    child.expect("Where does the CRM programme stand")
+    child.send("\r")
+    for prompt, reply in (("name", "Ana [/bold] [link=file:///etc/passwd]Silva[/link]"), ("Role", "Head"),
+                          ("Department", "Sales"), ("Interviewer", "")):
+        child.expect(prompt)
+        child.send(reply + "\r")
+    child.expect("questions? to go")
+    header = child.before
+    child.expect("Ctrl-C saves and stops")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    assert "Ana [/bold] [link=file:///etc/passwd]Silva[/link] (Head, Sales) · " in header
+    assert "Acme\\x1b]0;pwned\\x07\\x1b[2J Ltd Q4 \\u202eevil" in header
+    assert "\x1b]0;pwned" not in header and "\x1b[2J" not in header and "\u202e" not in header
