@@ -616,18 +616,43 @@ def read_form(path: Path | str) -> FormFile:
     """Read a form workbook: its hidden details and question sheets; refuse a workbook that is not a form."""
     import zipfile
 
-    from openpyxl import load_workbook
-
     name = str(path)
     p = Path(path)
     if not p.is_file():
         raise FormError([f"{name}: {'is a folder' if p.is_dir() else 'no such file'}; expected a form workbook "
                          "(.xlsx) exported with crmcheck form export"])
     try:
-        wb = load_workbook(p, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FormError([f"{name}: not an Excel workbook (.xlsx) that can be read ({type(exc).__name__}); a form "
-                         "must be saved in the Excel .xlsx format"]) from None
+        with p.open("rb") as fh:  # a file object: openpyxl then reads by content, not by the name's extension
+            return _read(name, fh)
+    except FormError:
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, SyntaxError, EOFError, IndexError) as exc:
+        # A damaged or foreign file (XML parse errors are SyntaxErrors): say what it looks like instead.
+        raise FormError([f"{name}: {_not_xlsx(p, exc)}"]) from None
+
+
+def _not_xlsx(p: Path, exc: Exception) -> str:
+    import zipfile
+
+    head = p.read_bytes()[:8] if p.stat().st_size else b""
+    save_as = "save it as an Excel workbook (.xlsx) and import that"
+    if not head:
+        return "the file is empty; expected a form workbook (.xlsx)"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return f"an Excel 97-2003 workbook (.xls), which cannot be read; {save_as}"
+    if zipfile.is_zipfile(p):
+        with zipfile.ZipFile(p) as z:
+            kind = z.read("mimetype").decode("ascii", "replace") if "mimetype" in z.namelist() else ""
+        if "opendocument.spreadsheet" in kind:
+            return f"an OpenDocument spreadsheet (.ods); {save_as} (in LibreOffice: File > Save As, Excel 2007-365)"
+        return f"not a readable Excel workbook (the file is damaged or another kind of document); {save_as}"
+    return f"not an Excel workbook (.xlsx); {save_as}"
+
+
+def _read(name: str, fh: Any) -> FormFile:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(fh, read_only=True, data_only=False)
     try:
         if META not in wb.sheetnames:
             raise FormError([f"{name}: not a crmcheck form (it has no form details); export one with: "

@@ -347,10 +347,33 @@ def test_a_renamed_sheet_and_something_typed_off_the_questions_are_located(tmp_p
 
 
 def test_a_workbook_that_is_not_a_form_is_refused(tmp_path: Path, db: Path) -> None:
+    save_as = "save it as an Excel workbook (.xlsx) and import that"
     text = tmp_path / "notes.xlsx"
     text.write_text("just text", encoding="utf-8")
-    expect(db, text, f"{text}: not an Excel workbook (.xlsx) that can be read (BadZipFile); a form must be saved in "
-                     "the Excel .xlsx format")
+    expect(db, text, f"{text}: not an Excel workbook (.xlsx); {save_as}")
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    expect(db, empty, f"{empty}: the file is empty; expected a form workbook (.xlsx)")
+    old = tmp_path / "form.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    expect(db, old, f"{old}: an Excel 97-2003 workbook (.xls), which cannot be read; {save_as}")
+    ods = tmp_path / "form.ods"
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", "<office:document-content/>")
+    expect(db, ods, f"{ods}: an OpenDocument spreadsheet (.ods); {save_as} (in LibreOffice: File > Save As, "
+                    "Excel 2007-365)")
+    damaged = tmp_path / "damaged.xlsx"
+    form = export(db, tmp_path, "Ben Okafor")
+    with zipfile.ZipFile(form) as src, zipfile.ZipFile(damaged, "w") as out:
+        for item in src.namelist():
+            data = src.read(item)
+            out.writestr(item, data[:len(data) // 2] if item.startswith("xl/worksheets/") else data)
+    expect(db, damaged, f"{damaged}: not a readable Excel workbook (the file is damaged or another kind of "
+                        f"document); {save_as}")
+    renamed = tmp_path / "form.bin"  # the name's extension does not matter, the content does
+    shutil.copy(form, renamed)
+    assert run(db, "form", "import", renamed).exit_code == 0
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
     expect(db, plain, f"{plain}: not a crmcheck form (it has no form details); export one with: crmcheck form export "
