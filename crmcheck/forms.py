@@ -432,7 +432,8 @@ def _write_part(ws: Worksheet, q: Questionnaire, spec: FormSpec, part: Part, lay
     for col, width in WIDTHS.items():
         ws.column_dimensions[get_column_letter(col)].width = width
     for (row, col), text in layout.fixed.items():
-        cell = _put(ws, row, col, text)
+        # Question numbers as numbers, or Excel flags every one as "number stored as text".
+        cell = _put(ws, row, col, int(text) if col == NUMBER and row in layout.rows else text)
         cell.font, cell.alignment = st["font"], st["wrap"]
     ws.cell(1, NUMBER).font = st["title"]
     ws.cell(2, NUMBER).font = st["subtitle"]
