@@ -35,3 +35,16 @@ def terminal_text(text: object, *, keep_newlines: bool = False) -> str:
     """
     s = text if isinstance(text, str) else str(text)
     return (_UNSAFE_KEEP_NEWLINES if keep_newlines else _UNSAFE).sub(_escape, s)
+
+
+# What JSON may carry raw (ensure_ascii=False) but a terminal would obey: C1 controls, bidi
+# controls and line separators. Written as \u escapes they stay the same data for every reader.
+_JSON_UNSAFE = re.compile(f"[{_OTHERS}]")
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """Return ``data`` as JSON, non-ASCII text kept readable but nothing a terminal would obey left raw."""
+    import json
+
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)

@@ -180,11 +180,35 @@ def test_json_keeps_hostile_text_verbatim(stored: tuple[Path, str, Path]) -> Non
     db, h, _ = stored
     code, out = crmcheck(db, "show", "2", "--json")
     assert code == 0, out
+    # Verbatim as data; on the terminal nothing raw (C1 and bidi controls are \u escapes, as JSON allows).
+    assert not RAW.findall(out)
     data = json.loads(out)
     assert data["client"] == "Client " + short(h)
     assert process_name(h) in [p["title"] for p in data["processes"]]
     code, out = crmcheck(db, "list", "--json")
+    assert not RAW.findall(out)
     assert {row["label"] for row in json.loads(out)} == {"2026-Q3 " + short(h), "2026-Q4 " + short(h)}
+
+
+def strings(data: object) -> list[str]:
+    """Return every string in parsed JSON."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [t for k, v in data.items() for t in (*strings(k), *strings(v))]
+    if isinstance(data, list):
+        return [t for v in data for t in strings(v)]
+    return []
+
+
+def test_compare_trend_and_score_json_keep_hostile_text_verbatim(stored: tuple[Path, str, Path]) -> None:
+    db, h, answers = stored
+    for args in (["compare", "1", "2", "--json"], ["trend", "Client " + short(h), "--json"],
+                 ["score", "-q", str(DATA / "mini.yaml"), str(answers), "--json"]):
+        code, out = crmcheck(db, *args)
+        assert code == 0, out
+        assert not RAW.findall(out), args
+        assert any(short(h) in text for text in strings(json.loads(out))), args
 
 
 def test_the_delete_prompt_shows_hostile_text_literally(stored: tuple[Path, str, Path],

@@ -9,7 +9,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_client, complete_ref
-from crmcheck.textsafe import terminal_text
+from crmcheck.textsafe import json_text, terminal_text
 
 
 @click.command("compare")
@@ -48,7 +48,7 @@ def compare_cmd(ctx: click.Context, ref_a: str, ref_b: str, as_json: bool) -> No
     if as_json:
         from crmcheck.serialize import comparison_data
 
-        click.echo(json.dumps(comparison_data(result), indent=2, ensure_ascii=False))
+        click.echo(json_text(comparison_data(result)))
         return
     from crmcheck.console import comparison_renderable, make_console
 
@@ -73,7 +73,7 @@ def trend_cmd(ctx: click.Context, client: str, as_json: bool) -> None:
     if as_json:
         from crmcheck.trend import trend_data
 
-        click.echo(json.dumps(trend_data(trend), indent=2, ensure_ascii=False))
+        click.echo(json_text(trend_data(trend)))
         return
     from crmcheck.trend import render_trend_text
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from crmcheck.cli import settings
+from crmcheck.textsafe import json_text
 
 
 @click.command("score")
@@ -38,7 +38,7 @@ def score(ctx: click.Context, answers: Path, questionnaire_file: Path | None, as
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(card, judged.plan, judged.findings), indent=2, ensure_ascii=False))
+        click.echo(json_text(scorecard_data(card, judged.plan, judged.findings)))
     else:
         from crmcheck.console import make_console, scorecard_renderable
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_client, complete_ref
-from crmcheck.textsafe import terminal_text
+from crmcheck.textsafe import json_text, terminal_text
 
 
 @click.command("list")
@@ -49,7 +48,7 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
                  "stage": i.stage}
                 for i in open_store(db).assessments(client)]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        click.echo(json_text(rows))
         return
     if not rows:
         who = f" of '{terminal_text(client)}'" if client else ""
@@ -87,7 +86,7 @@ def show_cmd(ctx: click.Context, ref: str, as_json: bool, actions: int) -> None:
     if as_json:
         from crmcheck.serialize import scorecard_data
 
-        click.echo(json.dumps(scorecard_data(j.card, j.plan, j.findings), indent=2, ensure_ascii=False))
+        click.echo(json_text(scorecard_data(j.card, j.plan, j.findings)))
         return
     from crmcheck.console import make_console, scorecard_renderable
 

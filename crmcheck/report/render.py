@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as dt
-import json
 import mimetypes
 import os
 import re
@@ -25,6 +24,7 @@ from typing import Any
 
 from crmcheck.errors import ReportError
 from crmcheck.report.context import ReportContext
+from crmcheck.textsafe import json_text
 
 PAPER = {"a4": "A4", "letter": "letter"}
 HTML_TEMPLATE = "report.html.j2"
@@ -335,4 +335,4 @@ def _jsonable(value: Any) -> Any:
 
 def render_json(ctx: ReportContext) -> str:
     """Render the report's data as indented JSON."""
-    return json.dumps(report_data(ctx), indent=2, ensure_ascii=False) + "\n"
+    return json_text(report_data(ctx)) + "\n"
