@@ -303,3 +303,19 @@ def test_the_interview_header_in_a_terminal_shows_hostile_text_literally(tmp_pat
     assert "Ana [/bold] [link=file:///etc/passwd]Silva[/link] (Head, Sales) · " in header
     assert "Acme\\x1b]0;pwned\\x07\\x1b[2J Ltd Q4 \\u202eevil" in header
     assert "\x1b]0;pwned" not in header and "\x1b[2J" not in header and "\u202e" not in header
+
+
+def test_questionnaire_validate_and_show_print_hostile_text_literally(tmp_path: Path) -> None:
+    text = (DATA / "mini.yaml").read_text(encoding="utf-8")
+    h = CORPUS["osc-title"] + " " + CORPUS["rich-link"] + " " + CORPUS["bidi"]
+    assert "text: Is there a named owner?" in text and "title: Lead management" in text
+    text = text.replace("text: Is there a named owner?", f"text: {yaml_str('Owner? ' + h)}")
+    text = text.replace("title: Lead management", f"title: {yaml_str('Leads ' + h)}")
+    path = tmp_path / "q.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out = crmcheck(tmp_path / "s.db", "questionnaire", "validate", str(path))
+    assert code == 0, out
+    code, out = crmcheck(tmp_path / "s.db", "questionnaire", "show", str(path))
+    assert code == 0, out
+    assert_shown_literally(out, "Owner? " + h)
+    assert_shown_literally(out, "Leads " + h)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from crmcheck.cli import settings
+from crmcheck.textsafe import terminal_text
 
 
 @click.group("questionnaire")
@@ -47,8 +48,8 @@ def validate_cmd(files: tuple[Path, ...]) -> None:
             problems += exc.problems
             continue
         n = sum(len(c.questions) for c in q.criteria)
-        click.echo(f"{path}: ok — {q.ref}, {len(q.criteria)} criteria ({n} questions per process), "
-                   f"{len(q.processes)} processes, {len(q.sins)} sins, {len(q.rules)} rules")
+        click.echo(terminal_text(f"{path}: ok — {q.ref}, {len(q.criteria)} criteria ({n} questions per process), "
+                                 f"{len(q.processes)} processes, {len(q.sins)} sins, {len(q.rules)} rules"))
     if problems:
         raise QuestionnaireError(problems)
 
