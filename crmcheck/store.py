@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from sqlalchemy import (
     Column,
@@ -45,7 +47,7 @@ from sqlalchemy import (
 from sqlalchemy import text as sql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DatabaseError, IntegrityError, SQLAlchemyError
 
 from crmcheck.answers import Answer, Assessment, Respondent, ScopedProcess
 from crmcheck.errors import BadInputError, NotFoundError, StoreAccessError, StoreError
@@ -280,11 +282,21 @@ class Store:
         self.is_sqlite = url.startswith("sqlite")
         # Every message names the store by this: the file, or the URL with its password masked.
         self.where = str(path) if path else mask_url(url.replace("postgresql+psycopg://", "postgresql://", 1))
-        if path is not None:
+        # A SQLite store on a read-only disk, or a file one may only read (a colleague's, an
+        # archive): opened read-only, so list, show, report and export work; writing says why not.
+        self.read_only = path is not None and path.is_file() and not (
+            os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+        if path is not None and not self.read_only:
             path.parent.mkdir(parents=True, exist_ok=True)
+        engine_url = url
+        if self.read_only and path is not None:
+            # Without a write-ahead log beside it, everything is in the file: read it as immutable (no
+            # locks to take on a read-only disk). With one, the log holds recent writes: read through it.
+            wal = Path(f"{path}-wal").exists() and Path(f"{path}-shm").exists()
+            engine_url = f"sqlite:///file:{quote(str(path))}?mode=ro{'' if wal else '&immutable=1'}&uri=true"
         try:
             self.engine: Engine = create_engine(
-                url, connect_args={"timeout": 30} if self.is_sqlite else {"connect_timeout": 10})
+                engine_url, connect_args={"timeout": 30} if self.is_sqlite else {"connect_timeout": 10})
         except ModuleNotFoundError as exc:
             raise StoreAccessError(_missing_driver(url, self.where, exc)) from None
         except (SQLAlchemyError, ValueError) as exc:
@@ -292,7 +304,7 @@ class Store:
                                    "CRMCHECK_DB (a SQLite file path, or postgresql://user:password@host/database)"
                                    ) from None
         if self.is_sqlite:
-            _sqlite_pragmas(self.engine)
+            _sqlite_pragmas(self.engine, self.read_only)
         self._migrate()
 
     def close(self) -> None:
@@ -312,7 +324,9 @@ class Store:
         try:
             with self.engine.begin() as conn:
                 yield conn
-        except OperationalError as exc:
+        except IntegrityError:
+            raise
+        except DatabaseError as exc:  # OperationalError among them: locked, unreachable, not a database...
             raise _operational(exc, self.url, self.where) from None
 
     def _migrate(self) -> None:
@@ -324,6 +338,9 @@ class Store:
                 conn.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             existing = set(self.engine.dialect.get_table_names(conn))
             if "meta" not in existing:
+                if self.read_only:
+                    raise StoreAccessError(f"{self.where} is not a crmcheck store (and is read-only); check --db or "
+                                           "CRMCHECK_DB")
                 if existing:
                     # Someone else's database: writing crmcheck's tables into it would be a surprise.
                     shown = ", ".join(sorted(existing)[:5]) + (", …" if len(existing) > 5 else "")
@@ -332,7 +349,10 @@ class Store:
                 metadata.create_all(conn)
                 conn.execute(insert(meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
                 return
-            version = int(conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar_one())
+            version = self._schema_version(conn)
+            if self.read_only and version < SCHEMA_VERSION:
+                raise StoreAccessError(f"store {self.where} is read-only and was written by an older crmcheck (schema "
+                                       f"{version}); make it writable once so this crmcheck can upgrade it")
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"store {self.where} was written by a newer crmcheck (schema {version}, this one knows "
@@ -345,6 +365,23 @@ class Store:
                     else:
                         step(conn)
                 conn.execute(update(meta).where(meta.c.key == "schema_version").values(value=str(target)))
+
+    def _date(self, aid: int, value: str) -> dt.date:
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise StoreAccessError(f"store {self.where}: assessment {aid} holds a damaged date ('{str(value)[:20]}'); "
+                                   f"restore the store from a backup, or delete the assessment: crmcheck delete {aid}"
+                                   ) from None
+
+    def _schema_version(self, conn: Connection) -> int:
+        raw = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        try:
+            return int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            shown = "missing" if raw is None else f"'{str(raw)[:20]}'"
+            raise StoreAccessError(f"store {self.where} is damaged: its schema version is {shown}; restore it from "
+                                   "a backup") from None
 
     # ------------------------------------------------------------ references
 
@@ -582,6 +619,21 @@ class Store:
             self._write_summary(conn, aid, stored.questionnaire, stored.assessment)
             return own
 
+    def outline(self, ref: str) -> tuple[int, str, int, int]:
+        """Return (id, 'client/label', respondents, answers) without reading the answers themselves.
+
+        What ``delete`` asks about: it must work even for an assessment too damaged to load.
+        """
+        with self._tx() as conn:
+            aid = self._require(conn, ref)
+            row = conn.execute(select(clients.c.name, assessments.c.label)
+                               .join(clients, clients.c.id == assessments.c.client_id)
+                               .where(assessments.c.id == aid)).one()
+            people = conn.execute(select(func.count()).where(respondents.c.assessment_id == aid)).scalar_one()
+            said = conn.execute(select(func.count()).select_from(answers).join(respondents)
+                                .where(respondents.c.assessment_id == aid)).scalar_one()
+            return aid, f"{row.name}/{row.label}", int(people), int(said)
+
     def delete(self, ref: str) -> str:
         """Delete an assessment with its respondents and answers; return 'client/label'."""
         with self._tx() as conn:
@@ -603,6 +655,15 @@ class Store:
             return self._load(conn, aid)
 
     def _load(self, conn: Connection, aid: int) -> StoredAssessment:
+        try:
+            return self._read(conn, aid)
+        except (ValueError, TypeError, KeyError) as exc:  # json.JSONDecodeError is a ValueError
+            damage = _one_line(str(exc), "")
+            raise StoreAccessError(f"store {self.where}: assessment {aid} holds a damaged value ({damage}); "
+                                   f"restore the store from a backup, or delete the assessment: crmcheck delete {aid}"
+                                   ) from None
+
+    def _read(self, conn: Connection, aid: int) -> StoredAssessment:
         a = conn.execute(
             select(assessments, clients.c.name.label("client"), questionnaires.c.text.label("qtext"),
                    questionnaires.c.ref.label("qref"))
@@ -627,7 +688,7 @@ class Store:
                 by_id[row.respondent_id].answers[(row.process, row.question)] = _answer(row)
         q = _parse(a.qtext)
         _interview_order(q, scope, people)
-        assessment = Assessment(a.client, a.label, dt.date.fromisoformat(a.date), a.qref, scope, people,
+        assessment = Assessment(a.client, a.label, self._date(aid, a.date), a.qref, scope, people,
                                 json.loads(a.targets) if a.targets else {}, a.stage,
                                 dt.date.fromisoformat(a.go_live) if a.go_live else None, a.wave)
         return StoredAssessment(aid, q, a.qtext, assessment, a.status, dt.datetime.fromisoformat(a.created),
@@ -689,7 +750,7 @@ class Store:
     def assessments(self, client: str | None = None) -> list[AssessmentInfo]:
         """Return every assessment (of one client), oldest first, refreshing stale summaries."""
         with self._tx() as conn:
-            return [AssessmentInfo(row.id, row.name, row.label, dt.date.fromisoformat(row.date), row.status,
+            return [AssessmentInfo(row.id, row.name, row.label, self._date(row.id, row.date), row.status,
                                    row.ref, summary["respondents"], summary["completeness"], summary["index"],
                                    summary.get("stage"), summary.get("band"), summary.get("verdict"))
                     for row, summary in self._summaries(conn, client)]
@@ -717,8 +778,8 @@ class Store:
             query = query.where(clients.c.id == cid)
         out = []
         for row in conn.execute(query).all():
-            summary = json.loads(row.summary) if row.summary else None
-            if summary is None or summary.get("v") != SUMMARY_VERSION:
+            summary = _cached(row.summary)
+            if summary is None:
                 stored = self._load(conn, row.id)
                 summary = self._write_summary(conn, row.id, stored.questionnaire, stored.assessment)
             out.append((row, summary))
@@ -769,6 +830,8 @@ class Store:
 
     def _write_summary(self, conn: Connection, aid: int, q: Questionnaire, a: Assessment) -> dict[str, Any]:
         summary = summarise(q, a)
+        if self.read_only:  # derived data: computed for this command, kept when the store is writable
+            return summary
         conn.execute(update(assessments).where(assessments.c.id == aid).values(summary=json.dumps(summary)))
         return summary
 
@@ -864,6 +927,17 @@ def summarise(q: Questionnaire, a: Assessment) -> dict[str, Any]:
     }
 
 
+def _cached(raw: str | None) -> dict[str, Any] | None:
+    """Return a cached summary still usable, or None: missing, stale or damaged (it is rebuilt)."""
+    try:
+        summary = json.loads(raw) if raw else None
+    except ValueError:
+        return None
+    ok = isinstance(summary, dict) and summary.get("v") == SUMMARY_VERSION and {
+        "respondents", "completeness", "index"} <= summary.keys()
+    return summary if ok else None
+
+
 def _new_id(result: Any) -> int:
     key = result.inserted_primary_key
     assert key is not None
@@ -901,7 +975,7 @@ def _answer(row: Any) -> Answer:
                   row.basis, row.alt)
 
 
-def _sqlite_pragmas(engine: Engine) -> None:
+def _sqlite_pragmas(engine: Engine, read_only: bool = False) -> None:
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         # Let SQLAlchemy's "begin" below issue BEGIN IMMEDIATE: a writer takes the write lock at
@@ -910,13 +984,14 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 _MIGRATION_LOCK = 0x63726D63  # "crmc": the advisory lock key that serialises schema changes
@@ -939,10 +1014,19 @@ def _missing_driver(url: str, where: str, exc: ModuleNotFoundError) -> str:
     return f"cannot open store {where}: the database driver '{exc.name}' is not installed"
 
 
-def _operational(exc: OperationalError, url: str, where: str) -> StoreError:
-    """Turn a driver's operational error into one clear line that says what to do."""
+def _operational(exc: DatabaseError, url: str, where: str) -> StoreError:
+    """Turn a driver's error about the database itself into one clear line that says what to do."""
     raw = _one_line(str(exc.orig), url)
     if url.startswith("sqlite"):
+        if "file is not a database" in raw:
+            return StoreAccessError(f"{where} is not a crmcheck store (not a SQLite database at all); check --db or "
+                                    "CRMCHECK_DB")
+        if "malformed" in raw or "disk image" in raw or "disk I/O error" in raw:
+            return StoreAccessError(f"store {where} is damaged ({raw}); restore it from a backup, or salvage it with "
+                                    f"sqlite3 {where} .recover")
+        if "readonly" in raw or "read-only" in raw:
+            return StoreAccessError(f"store {where} is read-only ({raw}); commands that only read work, this one "
+                                    "writes: make the file and its folder writable")
         return StoreError(f"store {where}: {raw}")
     server = re.search(r'server at "([^"]+)", port (\d+)', raw)
     at = f"{server.group(1)}:{server.group(2)}" if server else where

@@ -217,8 +217,8 @@ def _postgres_rows(url: str, full: bool) -> list[tuple[Any, ...]] | None:
 
 
 def _summary(ident: int, name: str, label: str, date: str, status: str, s: dict[str, Any]) -> Summary:
-    if s.get("v") != SUMMARY_VERSION:
-        raise ValueError("stale summary")
+    if s.get("v") != SUMMARY_VERSION or s.get("respondents") is None or s.get("completeness") is None:
+        raise ValueError("stale or damaged summary")
     return Summary(
         id=ident, client=name, label=label, date=dt.date.fromisoformat(date), status=status,
         respondents=s["respondents"], completeness=s["completeness"], index=s["index"], band=s["band"],

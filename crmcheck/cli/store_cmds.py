@@ -184,17 +184,15 @@ def delete_cmd(ctx: click.Context, ref: str, yes: bool) -> None:
     from crmcheck.store import open_store
 
     store = open_store(settings(ctx).db, existing=True)
-    stored = store.load(ref)
-    a = stored.assessment
+    aid, name, people, answers = store.outline(ref)
     if not yes:
         if not sys.stdin.isatty():
             raise BadInputError("delete needs confirmation; run it in a terminal or add --yes")
-        answers = sum(len(r.answers) for r in a.respondents)
-        if not click.confirm(terminal_text(f"Delete {a.client}/{a.label} (id {stored.id}) with "
-                                           f"{len(a.respondents)} respondents and {answers} answers?")):
+        if not click.confirm(terminal_text(f"Delete {name} (id {aid}) with {people} respondents and {answers} "
+                                           "answers?")):
             click.echo("Nothing deleted.")
             return
-    click.echo(terminal_text(f"Deleted {store.delete(str(stored.id))}."))
+    click.echo(terminal_text(f"Deleted {store.delete(str(aid))}."))
 
 
 @click.group("store")
