@@ -174,3 +174,11 @@ def test_anchor_and_document_problems_are_one_located_line(text: str, expected: 
     with pytest.raises(ValueError) as exc:
         parse_yaml(text, "f.yaml")
     assert str(exc.value) == expected
+
+
+def test_fail_under_nan_is_refused() -> None:
+    # click's FloatRange lets nan through, and no index is ever below nan: the check would always pass.
+    result = CliRunner().invoke(cli, ["score", "-q", str(DATA / "mini.yaml"), str(DATA / "mini-answers.yaml"),
+                                      "--fail-under", "nan"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--fail-under': expected a number 0-100, got nan" in result.output

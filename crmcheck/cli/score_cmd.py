@@ -15,7 +15,7 @@ from crmcheck.textsafe import json_text
 @click.option("-q", "--questionnaire", "questionnaire_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Questionnaire file (default: the built-in one the answers file names).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scorecard as JSON (shape in the README).")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="N",
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="N", callback=lambda _c, _p, v: _finite(v),
               help="Exit 1 if the readiness index is below N (0-100).")
 @click.option("--actions", type=click.IntRange(0), default=5, show_default=True,
               help="How many first actions to list.")
@@ -47,6 +47,13 @@ def score(ctx: click.Context, answers: Path, questionnaire_file: Path | None, as
                                            console_width=console.width))
     if fail_under is not None and card.index < fail_under:
         raise ThresholdNotMet(f"readiness index {card.index:g} is below --fail-under {fail_under:g}")
+
+
+def _finite(value: float | None) -> float | None:
+    """Refuse --fail-under nan, which click's range lets through and no index is ever below."""
+    if value is not None and value != value:
+        raise click.BadParameter("expected a number 0-100, got nan", param_hint="'--fail-under'")
+    return value
 
 
 def register(group: click.Group) -> None:
