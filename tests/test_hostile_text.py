@@ -319,3 +319,13 @@ def test_questionnaire_validate_and_show_print_hostile_text_literally(tmp_path: 
     assert code == 0, out
     assert_shown_literally(out, "Owner? " + h)
     assert_shown_literally(out, "Leads " + h)
+
+
+def test_form_status_shows_hostile_text_literally(stored: tuple[Path, str, Path]) -> None:
+    db, h, _ = stored
+    code, out = crmcheck(db, "form", "status", "2")
+    assert code == 0, out
+    assert_shown_literally(out, "Ana " + short(h))
+    assert_shown_literally(out, f"Client {short(h)} 2026-Q4 {short(h)}")
+    code, out = crmcheck(db, "form", "status", "2", "--json")
+    assert code == 0 and not RAW.findall(out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,7 @@ import click
 
 from crmcheck.cli import settings
 from crmcheck.cli.complete import complete_ref
+from crmcheck.textsafe import json_text, terminal_text
 
 if TYPE_CHECKING:
     from crmcheck.answers import ScopedProcess
@@ -85,9 +85,9 @@ def form_export(ctx: click.Context, ref: str, name: str, output: Path | None, du
                          interviewer=interviewer, speaks_for=processes, paper="letter" if paper == "letter" else "a4")
     added = " (added to the assessment)" if result.added else ""
     filled = f", {result.prefilled} filled in from earlier answers" if result.prefilled else ""
-    click.echo(f"Wrote {result.path}: {result.questions} questions for {result.respondent}{added}{filled}; "
-               f"parts: {', '.join(result.parts)}.")
-    click.echo(f"When it comes back: crmcheck form import {result.path}")
+    _say(f"Wrote {result.path}: {result.questions} questions for {result.respondent}{added}{filled}; "
+         f"parts: {', '.join(result.parts)}.")
+    _say(f"When it comes back: crmcheck form import {result.path}")
 
 
 def _processes(text: str, scope: list[ScopedProcess]) -> list[str]:
@@ -130,19 +130,19 @@ def form_import(ctx: click.Context, file: Path, replace: bool) -> None:
     result = import_form(open_store(settings(ctx).db, existing=True), file, replace_answers=replace,
                          now=dt.datetime.now())
     parts = [f"{result.new} new", f"{result.changed} replaced", f"{result.unchanged} as stored"]
-    click.echo(f"Imported {result.respondent}'s form into {result.ref}: {', '.join(parts)}.")
+    _say(f"Imported {result.respondent}'s form into {result.ref}: {', '.join(parts)}.")
     for d in result.replaced:
-        click.echo(f"  {d.where}: was {d.stored}, now {d.form}")
+        _say(f"  {d.where}: was {d.stored}, now {d.form}")
     if result.empty:
-        click.echo(f"{result.empty} question{'s' if result.empty != 1 else ''} left empty on the form.")
+        _say(f"{result.empty} question{'s' if result.empty != 1 else ''} left empty on the form.")
     if result.not_counted:
-        click.echo(f"{result.not_counted} answer{'s' if result.not_counted != 1 else ''} to questions that do not "
-                   "apply given the other answers: kept, not counted.")
+        _say(f"{result.not_counted} answer{'s' if result.not_counted != 1 else ''} to questions that do not "
+             "apply given the other answers: kept, not counted.")
     if result.complete:
-        click.echo(f"{result.respondent} has answered everything. See the scorecard: crmcheck show {result.ref}")
+        _say(f"{result.respondent} has answered everything. See the scorecard: crmcheck show {result.ref}")
     else:
-        click.echo(f"Still open for {result.respondent}: crmcheck interview --resume {result.ref}, or send a new "
-                   f"form: crmcheck form export {result.ref} --respondent \"{result.respondent}\"")
+        _say(f"Still open for {result.respondent}: crmcheck interview --resume {result.ref}, or send a new "
+             f"form: crmcheck form export {result.ref} --respondent \"{result.respondent}\"")
 
 
 @form_group.command("status")
@@ -164,23 +164,28 @@ def form_status_cmd(ctx: click.Context, ref: str, as_json: bool) -> None:
     stored = store.load(ref)
     rows = form_status(stored, store.respondents(stored.id), store.forms(stored.id), today=dt.date.today())
     if as_json:
-        click.echo(json.dumps(status_data(rows), indent=2, ensure_ascii=False))
+        click.echo(json_text(status_data(rows)))
         return
     a = stored.assessment
     sent = sum(1 for r in rows if r.sent)
     back = sum(1 for r in rows if r.returned)
-    click.echo(f"{a.client} {a.label}: {sent} of {len(rows)} respondents sent a form, {back} returned.")
+    _say(f"{a.client} {a.label}: {sent} of {len(rows)} respondents sent a form, {back} returned.")
     if not rows:
         return
     width = max(len("respondent"), *(len(r.respondent) for r in rows))
-    click.echo(f"{'respondent':<{width}}  {'sent':<10}  {'due':<10}  {'returned':<10}  answered")
+    _say(f"{'respondent':<{width}}  {'sent':<10}  {'due':<10}  {'returned':<10}  answered")
     for r in rows:
         due = (r.due.isoformat() if r.due else "-") + (" overdue" if r.overdue else "")
-        click.echo(f"{r.respondent:<{width}}  {r.sent.date().isoformat() if r.sent else '-':<10}  {due:<10}  "
-                   f"{r.returned.date().isoformat() if r.returned else '-':<10}  "
-                   f"{r.answered} of {r.questions} ({r.percent}%)")
+        _say(f"{r.respondent:<{width}}  {r.sent.date().isoformat() if r.sent else '-':<10}  {due:<10}  "
+             f"{r.returned.date().isoformat() if r.returned else '-':<10}  "
+             f"{r.answered} of {r.questions} ({r.percent}%)")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the CLI."""
     group.add_command(form_group)
+
+
+def _say(text: str) -> None:
+    """Print a line that quotes names from the store or a workbook: their escapes shown, not obeyed."""
+    click.echo(terminal_text(text))
