@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -420,6 +421,17 @@ class Store:
 
     # ------------------------------------------------------------ writing
 
+    def _lock_client(self, conn: Connection, client: str) -> None:
+        """On PostgreSQL, let one transaction at a time create or replace a client's assessments.
+
+        Two imports of the same file with --replace, or two interviews starting the same new
+        client, would otherwise both find nothing there and collide on insert. (SQLite's
+        BEGIN IMMEDIATE already lets one writer in at a time.) The lock ends with the transaction.
+        """
+        if not self.is_sqlite:
+            key = zlib.crc32(f"client:{client_key(client)}".encode())
+            conn.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
     def _questionnaire_id(self, conn: Connection, text: str) -> int:
         digest = content_hash(text)
         found = conn.execute(select(questionnaires.c.id).where(questionnaires.c.hash == digest)).scalar()
@@ -428,7 +440,10 @@ class Store:
         q = _parse(text)
         row = {"ref": q.ref, "version": q.version, "hash": digest, "text": text}
         _fit(questionnaires, row)
-        return _new_id(conn.execute(insert(questionnaires).values(**row)))
+        # Another writer may be storing the same text right now: keep whichever lands first.
+        conn.execute((pg_insert if not self.is_sqlite else sqlite_insert)(questionnaires).values(**row)
+                     .on_conflict_do_nothing(index_elements=[questionnaires.c.hash]))
+        return int(conn.execute(select(questionnaires.c.id).where(questionnaires.c.hash == digest)).scalar_one())
 
     def _client_id(self, conn: Connection, name: str) -> int:
         slug = client_key(name)
@@ -455,6 +470,7 @@ class Store:
                 scope: list[ScopedProcess], targets: dict[str, float], previous: int | None = None,
                 stage: str | None = None, go_live: dt.date | None = None, wave: int | None = None,
                 keep_id: int | None = None) -> int:
+        self._lock_client(conn, client)
         qid = self._questionnaire_id(conn, text)
         cid = self._client_id(conn, client)
         now = _now()
@@ -483,6 +499,7 @@ class Store:
 
     def _import(self, conn: Connection, questionnaire_text: str, a: Assessment, replace: bool,
                 status: str | None = None) -> int:
+        self._lock_client(conn, a.client)
         old = self._find(conn, f"{a.client}/{a.label}")
         if old is not None:
             if not replace:

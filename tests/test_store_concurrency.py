@@ -138,3 +138,16 @@ def test_two_terminals_writing_the_same_answers_at_once_never_fail(store_url: st
     stored = open_store(store_url).load(str(aid)).assessment.respondents[0].answers
     assert len(stored) == 100
     assert all(a.level in (1, 2) and a.note == f"terminal {a.level}" for a in stored.values())
+
+
+def test_concurrent_imports_with_replace_all_succeed(store_url: str) -> None:
+    from crmcheck.resources import sample_answers
+
+    open_store(store_url).close()  # the schema exists; what is raced is the assessment itself
+    cmd = [sys.executable, "-m", "crmcheck", "--db", store_url, "answers", "import", str(sample_answers()),
+           "--replace"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
+    results = [p.communicate(timeout=180) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, [err for _, err in results]
+    infos = open_store(store_url).assessments()
+    assert [(i.client, i.label, i.respondents) for i in infos] == [("Northwind Components", "2026-Q4", 4)]
