@@ -138,8 +138,8 @@ def test_basis_and_neighbouring_level_are_saved_and_ctrl_c_after_a_level_keeps_i
     assert ORDER[3] not in sink.saved and script.asked == ORDER[:3]
 
 
-def test_interrupted_interview_resumes_at_the_first_unanswered_question(q: Questionnaire, tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "s.db"))
+def test_interrupted_interview_resumes_at_the_first_unanswered_question(q: Questionnaire, store_url: str) -> None:
+    store = open_store(store_url)
     aid = store.create_assessment((DATA / "mini.yaml").read_text(encoding="utf-8"), "Acme", "2026-Q4",
                                   dt.date(2026, 11, 23), SCOPE)
     rid = store.add_respondent(aid, "Ana", "Head of Sales", "Sales")
