@@ -224,3 +224,28 @@ def test_resume_finds_the_unfinished_assessment_changed_last(db: str) -> None:
     store.add_respondent(older, "Ben Okafor", "Marketing lead", "Marketing")  # someone new reopens it
     assert store.load(str(older)).status == "in-progress"
     assert store.resumable("acme") == older and store.resumable("globex") is None
+
+
+@pytest.mark.parametrize("field, old, length, limit", [
+    ("respondents[0].name", "Ana Silva", 250, 200),
+    ("label", "2026-Q4", 101, 100),
+    ("client", "Acme Ltd", 201, 200),
+])
+def test_field_limits_are_the_same_on_every_backend(db: str, tmp_path: Path, field: str, old: str, length: int,
+                                                    limit: int) -> None:
+    text = (DATA / "mini-answers.yaml").read_text(encoding="utf-8").replace(old, "x" * length, 1)
+    path = tmp_path / "long.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = run(db, "answers", "import", path, "-q", MINI)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    line = next(i for i, row in enumerate(text.splitlines(), start=1) if "x" * length in row)
+    assert result.output.startswith(f"{path}:{line}:")  # type: ignore[attr-defined]
+    assert f"{field}: string should have at most {limit} characters" in result.output  # type: ignore[attr-defined]
+    assert open_store(db).assessments() == []
+
+
+def test_the_store_itself_refuses_an_over_long_value_the_same_everywhere(sample_store: Store) -> None:
+    aid = int(sample_store.find("northwind/2026-Q4") or 0)
+    with pytest.raises(BadInputError, match=r"^respondent name 'NNNN.*' is 201 characters long; at most 200 are "
+                                            r"kept: shorten it$"):
+        sample_store.add_respondent(aid, "N" * 201, "role", "dept")
