@@ -5,19 +5,23 @@ in the target's folder, flushed to disk (fsync) and renamed over the target (``o
 a full disk, an error or a kill leaves the old file as it was, or the new one whole.
 
 On Linux the temporary file is anonymous (``O_TMPFILE``): it has no name until its content is
-on disk, so even ``kill -9`` mid-write leaves nothing behind. It is given a name only for the
-moment between ``link`` and ``rename`` (two system calls); where the target does not exist yet
-it is linked straight to it. Elsewhere (another OS, or a filesystem without ``O_TMPFILE``) it
-is a hidden ``.NAME.XXXXXXXX.tmp`` file, removed on any error; only a kill -9 during the write
-itself can leave that one file behind.
+on disk, so even ``kill -9`` mid-write leaves nothing behind. Where the target does not exist
+yet it is linked straight to it. Replacing an existing file needs a name for the moment between
+``link`` and ``rename`` (two system calls; Linux cannot replace a file by a descriptor), so a
+kill -9 landing exactly there leaves one hidden ``.NAME.XXXXXXXX.tmp``. Elsewhere (another OS,
+or a filesystem without ``O_TMPFILE``) the temporary file is such a hidden file for the whole
+write, removed on any error, so only a kill -9 during the write can leave it. Either way the
+next write of the same file removes such leftovers once they are a minute old.
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
 import secrets
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -38,6 +42,7 @@ def replacing(path: Path) -> Iterator[BinaryIO]:
     target = path.expanduser()
     folder = target.parent
     fd, name = _open_temp(folder, target.name)
+    _sweep(folder, target.name)
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh
@@ -97,6 +102,21 @@ def _publish_anonymous(fd: int, target: Path) -> None:
             raise
     finally:
         os.close(folder)
+
+
+STALE_SECONDS = 60
+
+
+def _sweep(folder: Path, stem: str) -> None:
+    """Remove temporary files a killed run left for this target (a live writer's are seconds old at most)."""
+    pattern = re.compile(rf"\.{re.escape(stem)}\.[A-Za-z0-9_]{{8}}{re.escape(TEMP_SUFFIX)}")
+    cutoff = time.time() - STALE_SECONDS
+    with suppress(OSError):
+        for entry in os.scandir(folder):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with suppress(OSError):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                        os.unlink(entry.path)
 
 
 def _sync_folder(folder: Path) -> None:

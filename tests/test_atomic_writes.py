@@ -125,3 +125,19 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_a_temporary_file_left_by_a_killed_run_goes_with_the_next_write(tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"old")
+    left = tmp_path / ".r.pdf.1a2b3c4d.tmp"  # what a kill -9 between link and rename leaves
+    left.write_bytes(b"new")
+    fresh = tmp_path / ".r.pdf.5e6f7a8b.tmp"  # another writer's, a moment old: not touched
+    fresh.write_bytes(b"")
+    other = tmp_path / ".other.pdf.1a2b3c4d.tmp"
+    other.write_bytes(b"")
+    old = os.stat(left).st_mtime - atomic.STALE_SECONDS - 1
+    os.utime(left, (old, old))
+    os.utime(other, (old, old))
+    write_file(out, "newer")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.pdf.1a2b3c4d.tmp", ".r.pdf.5e6f7a8b.tmp", "r.pdf"]
