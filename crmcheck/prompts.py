@@ -18,7 +18,7 @@ from typing import IO, Any
 import questionary
 from questionary import Choice, Separator
 
-from crmcheck.answers import Answer
+from crmcheck.answers import NOTE_MAX, Answer
 from crmcheck.interview import QuestionView, Reply
 from crmcheck.textsafe import terminal_text
 
@@ -114,11 +114,13 @@ class QuestionaryPrompter:
         # prompts only add to it.
         try:
             if kind == "na":
-                reply = replace(reply, reason=text("Why does it not apply? (optional)", **self.pt) or None)
+                reply = replace(reply, reason=text("Why does it not apply? (optional)", max_length=NOTE_MAX,
+                                                   **self.pt) or None)
             if kind == "level" and level is not None:
                 reply = self._firmness(reply, view)
             old_note = (view.current.note if view.current else None) or ""
-            return replace(reply, note=text("Note (optional, Enter to skip):", default=old_note, **self.pt) or None)
+            return replace(reply, note=text("Note (optional, Enter to skip):", default=old_note, max_length=NOTE_MAX,
+                                            **self.pt) or None)
         except KeyboardInterrupt:
             return replace(reply, interrupted=True)
 
@@ -178,9 +180,15 @@ def _fit(title: str, room: int) -> str:
 
 
 def text(message: str, default: str = "", *, required: bool = False, completions: Sequence[str] = (),
-         **pt: Any) -> str:
-    """Ask for a line of text."""
-    validate = (lambda v: bool(v.strip()) or "Please type something.") if required else None
+         max_length: int | None = None, **pt: Any) -> str:
+    """Ask for a line of text, at most ``max_length`` characters (the store's limit, asked again if longer)."""
+
+    def validate(value: str) -> bool | str:
+        if required and not value.strip():
+            return "Please type something."
+        if max_length is not None and len(value.strip()) > max_length:
+            return f"That is {len(value.strip()):,} characters; at most {max_length:,} are kept."
+        return True
     if completions:
         return str(questionary.autocomplete(terminal_text(message), choices=list(completions), default=default,
                                             style=STYLE,

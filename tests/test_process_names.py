@@ -128,3 +128,12 @@ def test_a_label_with_a_slash_is_refused_by_the_interview(tmp_path: Path) -> Non
 def test_label_problems() -> None:
     assert label_problem("2026-Q4") is None
     assert label_problem("x" * 101) == f"'{'x' * 40}…' is 101 characters long; at most 100 are allowed"
+
+
+def test_a_name_longer_than_the_store_keeps_is_asked_again_at_its_prompt() -> None:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    with create_pipe_input() as pipe:
+        pipe.send_text("x" * 201 + "\r" + "\x15" + "Ana Silva\r")  # too long: Enter is refused; Ctrl-U, retype
+        assert prompts.text("Name:", required=True, max_length=200, input=pipe, output=DummyOutput()) == "Ana Silva"

@@ -181,12 +181,12 @@ def _resume_target(store: Store, ref: str) -> int:
 def _new_or_existing(store: Store, client: str | None, label: str,
                      questionnaire_file: Path | None) -> tuple[int, bool]:
     from crmcheck import prompts
-    from crmcheck.answers import ScopedProcess
+    from crmcheck.answers import NAME_MAX, ScopedProcess
     from crmcheck.questionnaire import parse_questionnaire
 
     if not client:
         client = prompts.text("Client (the organisation being assessed):", required=True,
-                              completions=store.clients())
+                              completions=store.clients(), max_length=NAME_MAX)
     found = store.find(f"{client}/{label}")
     if found is not None:
         return found, True
@@ -346,6 +346,7 @@ def suggested_processes(department: str, scope: list[ScopedProcess]) -> set[str]
 
 def _pick_respondent(store: Store, aid: int, scope: list[ScopedProcess]) -> int:
     from crmcheck import prompts
+    from crmcheck.answers import NAME_MAX
 
     people = store.respondents(aid)
     open_ = [r for r in people if r.status != "complete"]
@@ -362,11 +363,11 @@ def _pick_respondent(store: Store, aid: int, scope: list[ScopedProcess]) -> int:
     elif people:
         print(f"{'The respondent' if len(people) == 1 else f'All {len(people)} respondents'} of this assessment "
               "finished; adding someone new.")
-    name = prompts.text("Respondent's name:", required=True)
-    role = prompts.text("Role (e.g. Head of Sales):", required=True)
-    department = prompts.text("Department:", required=True, completions=DEPARTMENTS)
+    name = prompts.text("Respondent's name:", required=True, max_length=NAME_MAX)
+    role = prompts.text("Role (e.g. Head of Sales):", required=True, max_length=NAME_MAX)
+    department = prompts.text("Department:", required=True, completions=DEPARTMENTS, max_length=NAME_MAX)
     last = people[-1].interviewer if people else None
-    interviewer = prompts.text("Interviewer (you; optional):", default=last or "")
+    interviewer = prompts.text("Interviewer (you; optional):", default=last or "", max_length=NAME_MAX)
     speaks_for: list[str] | None = None
     if len(scope) > 1:
         suggested = suggested_processes(department, scope)
