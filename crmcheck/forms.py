@@ -929,6 +929,8 @@ def export_form(store: Store, ref: str, name: str, path: Path | None, *, now: dt
     asked about ``speaks_for`` (None: every process); for someone already there ``speaks_for``,
     when given, changes what they are asked about.
     """
+    if path is not None and path.suffix.lower() != ".xlsx":
+        raise BadInputError(f"{path}: a form is an Excel workbook; give -o a file name ending in .xlsx")
     stored = store.load(ref)
     a = stored.assessment
     person = next((r for r in a.respondents if r.name.casefold() == name.strip().casefold()), None)

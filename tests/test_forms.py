@@ -26,6 +26,7 @@ from crmcheck.forms import (
     LISTS,
     META,
     export_form,
+    form_status,
     import_form,
     respondent_steps,
 )
@@ -592,3 +593,22 @@ def test_a_form_filled_in_with_libreoffice_calc_gives_the_interviews_scorecard(t
             == json.dumps(scorecard_data(cards[1].card, cards[1].plan, cards[1].findings), sort_keys=True))
     cara = next(r for r in by_form.assessment.respondents if r.name == "Cara Diaz")
     assert without_times(cara.answers) == {k: ans for k, (_, ans) in CARA.items()}
+
+
+def test_a_form_not_back_by_its_due_date_is_overdue(tmp_path: Path, db: Path) -> None:
+    export(db, tmp_path, "Ben Okafor", due=dt.date(2026, 12, 11))
+    with store_of(db) as store:
+        stored = store.load("1")
+        infos, records = store.respondents(1), store.forms(1)
+    on_time, late = (form_status(stored, infos, records, today=day) for day in (dt.date(2026, 12, 11),
+                                                                               dt.date(2026, 12, 12)))
+    assert [r.overdue for r in on_time] == [False, False]
+    assert [(r.respondent, r.overdue) for r in late] == [("Ana Silva", False), ("Ben Okafor", True)]
+
+
+def test_a_form_is_written_as_xlsx_only(tmp_path: Path, db: Path) -> None:
+    result = run(db, "form", "export", "acme/2026-Q4", "--respondent", "Ben Okafor", "-o", tmp_path / "ben.xls")
+    assert result.exit_code == 2
+    assert result.output.strip() == (f"Error: {tmp_path / 'ben.xls'}: a form is an Excel workbook; give -o a file "
+                                     "name ending in .xlsx")
+    assert not (tmp_path / "ben.xls").exists()
