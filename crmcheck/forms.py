@@ -577,7 +577,7 @@ def _meta_rows(spec: FormSpec) -> list[list[str]]:
 
 def _digest(rows: list[list[str]]) -> str:
     # Over the rows as they read back (empty trailing cells dropped), so any spreadsheet's re-save agrees.
-    read_back = [[_text(v) or "" for v in row] for row in rows]
+    read_back = [[_text(_printable(v)) or "" for v in row] for row in rows]
     return hashlib.sha256(json.dumps([r[:_last(r)] for r in read_back], ensure_ascii=False).encode()).hexdigest()
 
 
@@ -738,20 +738,21 @@ def _same_text(stored: str | None, found: str | None) -> bool:
 class FormAnswers:
     """What a returned form says, keyed by (group, question id), with where each answer is."""
 
+    spec: FormSpec  # what the form was exported as
     answers: dict[tuple[str, str], Answer]
     cells: dict[tuple[str, str], str]  # where each answer's cell is, for messages
 
 
-def check_form(form: FormFile, q: Questionnaire, stage: str | None) -> FormAnswers:
+def check_form(form: FormFile, q: Questionnaire) -> FormAnswers:
     """Return the answers a form gives; raise ``FormError`` listing every problem in it."""
     problems: list[str] = []
-    spec_parts = _spec_parts(form, q, problems)
+    spec = spec_of(form, q, problems)
     found: dict[tuple[str, str], Answer] = {}
     where: dict[tuple[str, str], str] = {}
     number = 1
-    fake = _spec_for_layout(form, stage)
-    for part in spec_parts:
-        layout = _layout(q, replace(fake, parts=tuple(spec_parts)), part, number)
+    for part in spec.parts:
+        # The layout is recomputed from the questionnaire: any difference in a protected cell is an edit.
+        layout = _layout(q, spec, part, number)
         number += len(part.steps)
         grid = form.cells.get(part.sheet)
         if grid is None:
@@ -760,11 +761,11 @@ def check_form(form: FormFile, q: Questionnaire, stage: str | None) -> FormAnswe
             continue
         for (row, col), expected in layout.fixed.items():
             value, _dtype = grid.get((row, col), (None, "n"))
-            if _text(value) != _text(expected):
+            if _text(value) != _text(_printable(expected)):
                 problems.append(f"{form.where(part.sheet, row, col)}: this cell is protected and was changed: "
                                 f"expected {_quote(expected)}, found {_quote(_text(value) or '')}; export a new form "
                                 "and copy the answers into it")
-        for (row, col), (value, _kind) in grid.items():
+        for (row, col), (value, _dtype) in grid.items():
             if row > HEADER_ROW and col in INPUTS and row not in layout.rows:
                 problems.append(f"{form.where(part.sheet, row, col)}: expected nothing here (no question on this "
                                 f"row), found {_quote(_text(value) or '')}")
@@ -775,10 +776,12 @@ def check_form(form: FormFile, q: Questionnaire, stage: str | None) -> FormAnswe
                 where[step.key] = form.where(part.sheet, row, ANSWER)
     if problems:
         raise FormError(problems)
-    return FormAnswers(found, where)
+    return FormAnswers(spec, found, where)
 
 
-def _spec_parts(form: FormFile, q: Questionnaire, problems: list[str]) -> list[Part]:
+def spec_of(form: FormFile, q: Questionnaire, problems: list[str]) -> FormSpec:
+    """Rebuild what a form was exported as from its hidden details (questions ``q`` lacks go to ``problems``)."""
+    m = form.meta
     parts = []
     for sheet, group, title, keys in form.parts:
         steps = []
@@ -790,14 +793,15 @@ def _spec_parts(form: FormFile, q: Questionnaire, problems: list[str]) -> list[P
                 continue
             steps.append(Step(g, item))
         parts.append(Part(sheet, group, title, tuple(steps)))
-    return parts
-
-
-def _spec_for_layout(form: FormFile, stage: str | None) -> FormSpec:
-    m = form.meta
-    return FormSpec(0, m.get("client", ""), m.get("label", ""), m.get("questionnaire", ""), "",
+    try:
+        sent = dt.datetime.fromisoformat(m.get("sent", ""))
+        due = dt.date.fromisoformat(m["due"]) if m.get("due") else None
+    except ValueError:
+        raise FormError([f"{form.path}: the form's hidden details are unreadable; export a new form"]) from None
+    return FormSpec(int(m["assessment"]) if m.get("assessment", "").isdigit() else 0, m.get("client", ""),
+                    m.get("label", ""), m.get("questionnaire", ""), m.get("questionnaire hash", ""),
                     m.get("respondent", ""), m.get("role", ""), m.get("department", ""), m.get("interviewer") or None,
-                    m.get("stage") or None, dt.datetime(2000, 1, 1), None, ())
+                    m.get("stage") or None, sent, due, tuple(parts))
 
 
 def _quote(text: str) -> str:
@@ -1010,7 +1014,7 @@ def import_form(store: Store, path: Path | str, *, replace_answers: bool = False
     if gone:
         raise form.problem(f"{', '.join(gone)} {'is' if len(gone) == 1 else 'are'} no longer in the assessment's "
                            "scope; nothing was imported")
-    given = check_form(form, stored.questionnaire, a.stage)
+    given = check_form(form, stored.questionnaire)
     writes: dict[tuple[str, str], Answer] = {}
     differences: list[Difference] = []
     unchanged = 0
@@ -1031,14 +1035,12 @@ def import_form(store: Store, path: Path | str, *, replace_answers: bool = False
         raise FormError([f"{d.where}: the store already has {d.stored}; the form says {d.form} (nothing was "
                          "imported; --replace takes the form's answers)" for d in differences])
     merged = {**person.answers, **writes}
-    form_steps = [Step(g, item) for _, _, _, keys in form.parts for g, qid in keys
-                  if (item := q.question(qid)) is not None]
+    form_steps = given.spec.steps
     hidden = sum(1 for s in form_steps if s.key in given.answers and not _visible(q, s, merged))
     steps = respondent_steps(q, a, replace(person, answers=merged))
     complete = all(s.key in merged for s in steps if _visible(q, s, merged))
-    stored_sent = dt.datetime.fromisoformat(m["sent"]) if m.get("sent") else now
     # A finished interview stays finished when a form adds to it; an unfinished one finishes once all is answered.
-    store.save_form(_respondent_id(store, stored.id, person.name), writes, sent=stored_sent, returned=now,
+    store.save_form(_respondent_id(store, stored.id, person.name), writes, sent=given.spec.sent, returned=now,
                     questions=len(form_steps), answered=len(given.answers),
                     complete=complete or person.status != "in-progress")
     empty = sum(1 for s in form_steps if s.key not in given.answers)

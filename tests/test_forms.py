@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner, Result
 
-from crmcheck.answers import Answer
+from crmcheck.answers import Answer, ScopedProcess
 from crmcheck.assess import judge, load_answers_file
 from crmcheck.cli import cli
 from crmcheck.errors import BadInputError
@@ -612,3 +612,18 @@ def test_a_form_is_written_as_xlsx_only(tmp_path: Path, db: Path) -> None:
     assert result.output.strip() == (f"Error: {tmp_path / 'ben.xls'}: a form is an Excel workbook; give -o a file "
                                      "name ending in .xlsx")
     assert not (tmp_path / "ben.xls").exists()
+
+
+def test_hostile_process_titles_make_valid_sheet_names_and_the_form_still_reads_back(tmp_path: Path) -> None:
+    _, a = load_answers_file(DATA / "mini-answers.yaml", MINI)
+    title = "=Sales/Service [EU]: 'Key'*? accounts and then some more words\x07"
+    a.processes = [p if not p.custom else ScopedProcess(p.id, title, p.importance, custom=True) for p in a.processes]
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as store:
+        store.import_assessment(MINI.read_text(encoding="utf-8"), a)
+    form = export(db, tmp_path)
+    names = openpyxl.load_workbook(form).sheetnames
+    assert names[3] == "=Sales Service EU 'Key' account"  # 31 characters, none of []:*?/\\
+    result = run(db, "form", "import", form)
+    assert result.exit_code == 0, result.output
+    assert ": 0 new, 0 replaced, 11 as stored." in result.output
