@@ -726,6 +726,11 @@ def _printable(text: str) -> str:
     return _ILLEGAL.sub("", text)
 
 
+def _read_back(text: str) -> str:
+    """Return a text as a form gives it back (control characters dropped, line ends and edges normalised)."""
+    return _text(_printable(text)) or ""
+
+
 def _same_text(stored: str | None, found: str | None) -> bool:
     """Compare a stored text with one read back from a form, as the form can carry it."""
     return _text(_printable(stored)) == found if stored is not None else found is None
@@ -1005,7 +1010,7 @@ def import_form(store: Store, path: Path | str, *, replace_answers: bool = False
                            f"{a.client} {a.label} is answered with {stored.questionnaire.ref} in another version; "
                            f"export a new form: crmcheck form export {client_key(a.client)}/{a.label} "
                            f"--respondent \"{m.get('respondent')}\"")
-    person = next((r for r in a.respondents if r.name == m.get("respondent")), None)
+    person = next((r for r in a.respondents if _read_back(r.name) == m.get("respondent")), None)
     if person is None:
         raise form.problem(f"{m.get('respondent')} is no longer a respondent of {a.client} {a.label}; nothing "
                            "was imported")
@@ -1055,7 +1060,7 @@ def _find_assessment(store: Store, form: FormFile) -> StoredAssessment:
         if not ref or store.find(ref) is None:
             continue
         stored = store.load(ref)
-        if client_key(stored.assessment.client) == client_key(client) and stored.assessment.label == label:
+        if _read_back(stored.assessment.client) == client and _read_back(stored.assessment.label) == label:
             return stored
     raise form.problem(f"this form is for {client} {label}, which is not in the store {store.where}; import it "
                        "into the store it was exported from (--db)")

@@ -627,3 +627,16 @@ def test_hostile_process_titles_make_valid_sheet_names_and_the_form_still_reads_
     result = run(db, "form", "import", form)
     assert result.exit_code == 0, result.output
     assert ": 0 new, 0 replaced, 11 as stored." in result.output
+
+
+def test_names_with_control_characters_still_find_their_assessment_and_respondent(tmp_path: Path) -> None:
+    _, a = load_answers_file(DATA / "mini-answers.yaml", MINI)
+    a.client, a.label = "Acme\x1b[2J Ltd", "2026-Q4\x07"
+    a.respondents[1].name = "Ben\x07 Okafor"
+    db = tmp_path / "s.db"
+    with open_store(str(db)) as store:
+        store.import_assessment(MINI.read_text(encoding="utf-8"), a)
+        form = export_form(store, "1", "Ben\x07 Okafor", tmp_path / "ben.xlsx", now=NOW).path
+    result = run(db, "form", "import", form)
+    assert result.exit_code == 0, result.output
+    assert ": 0 new, 0 replaced, 5 as stored." in result.output
