@@ -926,6 +926,7 @@ class ExportResult:
     prefilled: int
     added: bool  # the respondent was added to the assessment by this export
     parts: tuple[str, ...]
+    reopened: bool = False  # adding them opened a complete assessment again
 
 
 def export_form(store: Store, ref: str, name: str, path: Path | None, *, now: dt.datetime,
@@ -972,7 +973,7 @@ def export_form(store: Store, ref: str, name: str, path: Path | None, *, now: dt
     store.record_form(rid, sent=spec.sent, due=due, questions=len(spec.steps))
     prefilled = sum(1 for s in spec.steps if s.key in person.answers)
     return ExportResult(target, person.name, spec.ref, len(spec.steps), prefilled, info is None,
-                        tuple(p.title for p in spec.parts))
+                        tuple(p.title for p in spec.parts), reopened=info is None and stored.status == "complete")
 
 
 @dataclass(frozen=True)

@@ -259,8 +259,12 @@ def test_a_new_respondent_needs_a_role_and_department_and_gets_processes_suggest
     result = run(db, "form", "export", "acme/2026-Q4", "--respondent", "Cara Diaz", "--role", "CFO",
                  "--department", "Finance", "--speaks-for", "Sales,leads", "-o", tmp_path / "c.xlsx")
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == (f"Wrote {tmp_path / 'c.xlsx'}: 9 questions for Cara Diaz (added to the "
-                                             "assessment); parts: Lead management, Sales, Programme.")
+    assert result.output.splitlines()[:2] == [
+        f"Wrote {tmp_path / 'c.xlsx'}: 9 questions for Cara Diaz (added to the assessment); parts: Lead management, "
+        "Sales, Programme.",
+        "acme-ltd/2026-Q4 was complete; it is open again until Cara Diaz's answers are in."]
+    with store_of(db) as store:
+        assert store.load("1").status == "in-progress"
     result = run(db, "form", "export", "acme/2026-Q4", "--respondent", "Dan", "--role", "Rep", "--department",
                  "Sales", "--speaks-for", "billing", "-o", tmp_path / "d.xlsx")
     assert result.exit_code == 2

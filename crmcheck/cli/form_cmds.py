@@ -87,6 +87,8 @@ def form_export(ctx: click.Context, ref: str, name: str, output: Path | None, du
     filled = f", {result.prefilled} filled in from earlier answers" if result.prefilled else ""
     _say(f"Wrote {result.path}: {result.questions} questions for {result.respondent}{added}{filled}; "
          f"parts: {', '.join(result.parts)}.")
+    if result.reopened:
+        _say(f"{result.ref} was complete; it is open again until {result.respondent}'s answers are in.")
     _say(f"When it comes back: crmcheck form import {result.path}")
 
 
