@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from crmcheck import figures
 from crmcheck.findings import Findings, stage_words
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
@@ -65,8 +66,8 @@ def score_style(value: float | None) -> str:
 
 
 def fmt(value: float | None) -> str:
-    """Format a 0-100 score, or a dash when not assessed."""
-    return "—" if value is None else f"{value:.0f}"
+    """Format a 0-100 score as shown everywhere (``crmcheck.figures``), or a dash when not assessed."""
+    return figures.text(value)
 
 
 def _cell(value: float | None) -> Text:
@@ -314,7 +315,9 @@ def comparison_renderable(c: Any) -> Group:
         head.append(f"{snap.card.verdict:<12}", style=VERDICT_STYLE.get(snap.card.verdict, ""))
         head.append(f" {STAGE_TITLES.get(snap.card.stage or '', 'stage not recorded')}\n", style="dim")
     head.append("change     ")
-    head.append_text(_arrow(c.index.change, 1))  # the index with its decimal, as in the report
+    # The index with its decimal, as in the report; every change is that of the figures shown.
+    head.append_text(_arrow(figures.change(c.index.after, c.index.before, figures.INDEX_DIGITS), 1))
+    head.append(_s(f"  since {b.label}"), style="dim")
     parts: list[Any] = [Panel(head, expand=False)]
 
     def table(title: str, rows: list[Any], extra: bool = False) -> Table:
@@ -327,7 +330,8 @@ def comparison_renderable(c: Any) -> Group:
         for d in rows:
             last = (f"{d.level_before or '—'} → {d.level_after or '—'}" if extra
                     else ("" if d.target is None else f"{d.target:g}"))
-            t.add_row(plain(d.title), _cell(d.before), _cell(d.after), _arrow(d.change), plain(last))
+            t.add_row(plain(d.title), _cell(d.before), _cell(d.after), _arrow(figures.change(d.after, d.before)),
+                      plain(last))
         return t
 
     parts.append(table("Criteria", c.criteria))

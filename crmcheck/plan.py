@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from crmcheck import figures
 from crmcheck.findings import evidence_factor
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
 from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard, backers
@@ -154,7 +155,7 @@ class _Eval:
                 if sin.level not in cond.risk:
                     return None
                 support = self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin)
-                return [Trigger(f"{sin.title}: {sin.level} risk ({sin.risk:.0f})", (sin.risk or 0) / 100,
+                return [Trigger(f"{sin.title}: {sin.level} risk ({figures.text(sin.risk)})", (sin.risk or 0) / 100,
                                 support=support, sin=sin.id)]
             found = self._compare(cond, sin.score, f"{sin.title} score", None,
                                   self._support(lambda r: r.process == PROGRAMME and r.group == cond.sin))
@@ -183,7 +184,7 @@ class _Eval:
         if cond.at_least is not None and not value >= cond.at_least:
             return None
         word = f"below {cond.below:g}" if cond.below is not None else f"at least {cond.at_least:g}"
-        return [Trigger(f"{label} {value:.0f} ({word})", 1 - value / 100, process, support)]
+        return [Trigger(f"{label} {figures.text(value)} ({word})", 1 - value / 100, process, support)]
 
     def _where(self, qid: str) -> str | None:
         item = self.q.question(qid)

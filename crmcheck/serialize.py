@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crmcheck.figures import data, fixed
 from crmcheck.findings import Findings, Risk, Uncertainty
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME
@@ -29,8 +30,8 @@ FORMAT = "crmcheck.scorecard/2"
 
 
 def r1(value: float | None) -> float | None:
-    """Round a score for output; keep None for 'not assessed'."""
-    return None if value is None else round(value, 1)
+    """Round a score for output (one decimal, half up: ``crmcheck.figures``); keep None for 'not assessed'."""
+    return data(value)
 
 
 def _where(process: str) -> str | None:
@@ -156,7 +157,10 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
 
 
 def _delta(d: Any) -> dict[str, Any]:
-    out = {"id": d.id, "title": d.title, "before": r1(d.before), "after": r1(d.after), "change": r1(d.change)}
+    before, after = r1(d.before), r1(d.after)
+    # The change of the figures given, so before + change = after in the JSON too.
+    change = None if before is None or after is None else fixed(after - before, 1)
+    out = {"id": d.id, "title": d.title, "before": before, "after": after, "change": change}
     if d.target is not None:
         out["target"] = d.target
     return out

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from crmcheck import figures
 from crmcheck.textsafe import terminal_text as _s
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -83,15 +84,21 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
     lines.append("")
     width = max([len(title) for _, title in t.criteria + t.sins] + [15])
     rows = [("index", "Readiness index"), *t.criteria, *t.sins]
+    spark = len(t.points)
+    since = f"since {t.points[0].label}" if len(t.points) > 1 else ""
+    lines.append(_s(f"{'':<{width}}  {'':<{spark}}  {'now':>5} {since:>14}").rstrip())
     for key, title in rows:
         series = t.series(key)
+        digits = figures.INDEX_DIGITS if key == "index" else figures.SCORE_DIGITS
         last = next((v for v in reversed(series) if v is not None), None)
         first = next((v for v in series if v is not None), None)
-        move = "" if last is None or first is None or len(series) < 2 else f"{last - first:+.0f}"
+        moved = figures.change(last, first, digits) if len(series) > 1 else None
+        move = "" if moved is None else figures.signed(moved, digits)
         goal = t.targets.get(key)
-        target = "" if goal is None else f"target {goal:g}" + (" ✓" if last is not None and last >= goal else "")
-        now = "—" if last is None else f"{last:.0f}"
-        lines.append(f"{_s(title):<{width}}  {sparkline(series)}  {now:>4} {move:>5}  {target}".rstrip())
+        met = last is not None and goal is not None and figures.shown(last, digits) >= goal
+        target = "" if goal is None else f"target {goal:g}" + (" ✓" if met else "")
+        now = figures.text(last, digits)
+        lines.append(f"{_s(title):<{width}}  {sparkline(series)}  {now:>5} {move:>14}  {target}".rstrip())
         if key == "index":
             lines.append("")
     if t.notes:
@@ -102,7 +109,7 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
 
 
 def _r1(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return figures.data(value)
 
 
 def trend_data(t: Trend) -> dict[str, Any]:

@@ -286,7 +286,9 @@ def test_since_last_quarter_says_what_moved() -> None:
     assert since.sentences[0] == (
         "Since 2026-Q3 the readiness index rose 30.3 points, from 35.2 to 65.5 (target 60: met); the verdict "
         "moved from No-go to Conditional and the band from Not ready to Emerging.")
-    assert [(m.title, m.change) for m in since.gains] == [("Sales", 41.7), ("Ownership", 35.7), ("Measures", 29.8)]
+    # Changes are those of the whole numbers shown: Sales 33 -> 75 is +42.
+    assert [(m.title, m.change) for m in since.gains] == [("Sales", 42.0), ("Ownership", 36.0), ("Measures", 30.0)]
+    assert since.sentences[1] == "Biggest gains: Sales +42 (33 → 75), Ownership +36 (32 → 68), Measures +30 (45 → 75)."
     assert since.drops == [] and "No criterion, process or sin score fell." in since.sentences
     assert since.risks_resolved == ["No CRM strategy (medium → low)", "No data integration (high → medium)"]
     assert [(a.title, a.processes) for a in since.actions_done] == [
@@ -347,7 +349,7 @@ def test_progress_to_target() -> None:
         "index", 65.5, 60.0, True, 35.2, 30.3)
     assert {t.id: t.kind for t in ctx.targets} == {"index": "index", "ownership": "criterion", "strategy": "sin"}
     ownership = next(t for t in ctx.targets if t.id == "ownership")
-    assert (ownership.gap, ownership.met) == (7.1, False)
+    assert (ownership.score, ownership.gap, ownership.met) == (67.9, 7.0, False)  # 75 - 68 as shown
 
 
 def test_json_carries_the_trend_the_since_last_paragraph_and_the_targets() -> None:

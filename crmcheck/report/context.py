@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmcheck import figures
 from crmcheck.answers import Answer, Assessment
 from crmcheck.findings import find, headline, stage_words
 from crmcheck.history import (
@@ -670,7 +671,7 @@ def build_context(
     prev_criteria = previous.card.criteria if previous else {}
 
     def change(now: float | None, before: float | None) -> float | None:
-        return None if now is None or before is None else round(now - before, 1)
+        return figures.change(now, before)  # of the whole numbers shown
 
     targets = {**q.scoring.targets, **assessment.targets}
     questions = [b.question(r) for r in card.questions if r.status != "hidden"]
@@ -835,11 +836,16 @@ def _band(q: Questionnaire, value: float) -> str:
 
 
 def _r1(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return figures.data(value)
+
+
+def _digits(kind: str) -> int:
+    return figures.INDEX_DIGITS if kind == "index" else figures.SCORE_DIGITS
 
 
 def _move(d: Delta, kind: str) -> Move:
-    return Move(d.id, d.title, kind, _r1(d.before), _r1(d.after), _r1(d.change), d.target)
+    return Move(d.id, d.title, kind, _r1(d.before), _r1(d.after), figures.change(d.after, d.before, _digits(kind)),
+                d.target)
 
 
 def _actions(refs: Sequence[ActionRef], titles: dict[str, str]) -> list[ActionChange]:
@@ -892,8 +898,8 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
     out = SinceLast(
         previous=before.label,
         previous_date=before.assessment.date,
-        index=Move("index", index.title, "index", _r1(index.before), _r1(index.after), _r1(index.change),
-                   index.target),
+        index=Move("index", index.title, "index", _r1(index.before), _r1(index.after),
+                   figures.change(index.after, index.before, figures.INDEX_DIGITS), index.target),
         band_before=before.card.band,
         band_after=after.card.band,
         verdict_before=before.card.verdict,
@@ -921,7 +927,8 @@ def _signed(value: float, digits: int = 0) -> str:
 
 
 def _moves(moves: Sequence[Move]) -> str:
-    return ", ".join(f"{m.title} {_signed(m.change or 0)} ({m.before:.0f} → {m.after:.0f})" for m in moves)
+    return ", ".join(f"{m.title} {figures.signed(m.change or 0)} ({figures.text(m.before)} → {figures.text(m.after)})"
+                     for m in moves)
 
 
 def _listing(items: Sequence[str], limit: int) -> str:
@@ -1007,8 +1014,8 @@ def trend_view(snaps: Sequence[Snapshot], at: int, more_notes: Sequence[str] = (
         prev = values[at - 1] if at > 0 else None
         first = next((v for v in values[: at + 1] if v is not None), None)
         return TrendSeries(sid, title, kind, values,
-                           None if now is None or prev is None else round(now - prev, 1),
-                           None if now is None or first is None or at == 0 else round(now - first, 1),
+                           figures.change(now, prev, _digits(kind)),
+                           None if at == 0 else figures.change(now, first, _digits(kind)),
                            goals.get(sid))
 
     def proc(x: Snapshot, pid: str) -> float | None:
@@ -1045,9 +1052,10 @@ def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetVie
         kind = "index" if d.id == "index" else "criterion" if d.id in criteria else "sin"
         now, before = _r1(d.after), _r1(earlier(d.id))
         goal = d.target if d.target is not None else 0.0
-        out.append(TargetView(d.id, d.title, kind, now, goal, None if now is None else round(goal - now, 1),
-                              now is not None and now >= goal, before,
-                              None if now is None or before is None else round(now - before, 1)))
+        shown = None if now is None else figures.shown(now, _digits(kind))
+        out.append(TargetView(d.id, d.title, kind, now, goal,
+                              None if shown is None else figures.fixed(goal - shown, _digits(kind)),
+                              shown is not None and shown >= goal, before, figures.change(now, before, _digits(kind))))
     return out
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from crmcheck import figures
 from crmcheck.errors import ReportError
 from crmcheck.report.context import ReportContext
 from crmcheck.textsafe import json_text
@@ -152,8 +153,8 @@ def shorten_runs(value: Any) -> Any:
 
 
 def fmt_score(value: float | None, digits: int = 0) -> str:
-    """Format a 0-100 score, or a dash when not assessed."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    """Format a 0-100 score as shown everywhere (``crmcheck.figures``), or a dash when not assessed."""
+    return figures.text(value, digits, none="–")
 
 
 def fmt_level(value: float | None) -> str:
@@ -168,12 +169,7 @@ def fmt_pct(value: float | None) -> str:
 
 def fmt_signed(value: float | None, digits: int = 0) -> str:
     """Format a change with its sign: +6.8, −1, ±0; a dash when there is nothing to compare."""
-    if value is None:
-        return "–"
-    text = f"{abs(value):.{digits}f}"
-    if float(text) == 0:
-        return "±" + text
-    return ("+" if value > 0 else "−") + text
+    return figures.signed(value, digits)
 
 
 def trend_tone(value: float | None) -> str:
