@@ -72,6 +72,10 @@ class QuestionaryPrompter:
         self.say("")
         self.say(view.progress.line(), "2")
         self.say(view.context, "1;36")
+        # The question is printed here, wrapped at word boundaries, and the prompt line below stays
+        # short: prompt_toolkit redraws a prompt that wrapped over two lines twice when the
+        # terminal is resized, and wraps it mid-word.
+        self.say(wrap(view.text, "  "), "1")
         if view.help:
             self.say(wrap(view.help, "  "), "2")
         if view.previous is not None:
@@ -101,9 +105,10 @@ class QuestionaryPrompter:
         choices.append(Choice(terminal_text(f"⇥ Skip the rest of {view.part} for this person"), value="skip-part",
                               shortcut_key="p"))
         default = _choice_value(view.current) or (_choice_value(view.previous) if view.prefill else None)
+        instruction = "(key + Enter · Ctrl-C saves and stops)" if width >= 56 else "(key + Enter)"
         picked = questionary.select(
-            terminal_text(view.text), choices=choices, default=default, use_shortcuts=True, use_jk_keys=False,
-            style=STYLE, instruction="(key + Enter · Ctrl-C saves and stops)", **self.pt,
+            "Your answer", choices=choices, default=default, use_shortcuts=True, use_jk_keys=False,
+            style=STYLE, instruction=instruction, **self.pt,
         ).unsafe_ask()
         if picked in ("back", "skip", "skip-part"):
             return Reply(picked)
@@ -199,19 +204,33 @@ def text(message: str, default: str = "", *, required: bool = False, completions
 
 def select(message: str, choices: Sequence[tuple[str, str]], default: str | None = None, **pt: Any) -> str:
     """Pick one of (value, title) choices; return the value."""
-    picked = questionary.select(terminal_text(message), choices=[Choice(terminal_text(t), value=v) for v, t in choices],
-                                default=default,
+    picked = questionary.select(_one_line(message, "(Use arrow keys)", "Your choice"),
+                                choices=[Choice(terminal_text(t), value=v) for v, t in choices], default=default,
                                 style=STYLE, **pt).unsafe_ask()
     return str(picked)
+
+
+def _one_line(message: str, instruction: str, short: str) -> str:
+    """Return a prompt message that fits on one line with its instruction.
+
+    A prompt that wraps is cut mid-word and drawn twice when the terminal is resized; a long
+    question is printed above, wrapped at word boundaries, and the prompt says only ``short``.
+    """
+    message = terminal_text(message)
+    if len(message) + len(instruction) + 4 < _width():
+        return message
+    print(wrap(message), flush=True)
+    return short
 
 
 def checkbox(message: str, choices: Sequence[tuple[str, str, bool]], **pt: Any) -> list[str]:
     """Pick any of (value, title, checked) choices; return the values."""
     room = _width() - _CHOICE_INDENT - 2
-    picked = questionary.checkbox(terminal_text(message),
+    instruction = "(Space ticks, Enter when done)"
+    picked = questionary.checkbox(_one_line(message, instruction, "Your choice"),
                                   choices=[Choice(_fit(terminal_text(t), room), value=v, checked=c)
                                            for v, t, c in choices],
-                                  style=STYLE, **pt).unsafe_ask()
+                                  instruction=instruction, style=STYLE, **pt).unsafe_ask()
     return [str(v) for v in picked]
 
 

@@ -193,7 +193,7 @@ def _new_or_existing(store: Store, client: str | None, label: str,
     text = _questionnaire_text(questionnaire_file)
     q = parse_questionnaire(text)
     picked = prompts.checkbox(
-        f"New assessment {client}/{label}. Which processes are in scope? (Space to tick, Enter when done)",
+        f"New assessment {client}/{label}. Which processes are in scope?",
         [(p.id, f"{p.title} — {p.description}", False) for p in q.processes])
     scope = [ScopedProcess(p.id, p.title, p.importance) for p in q.processes if p.id in picked]
     while True:
@@ -275,7 +275,7 @@ def _ask_waves(prompts: Any, scope: list[ScopedProcess], stage: str) -> tuple[in
         return None, scope
     if prompts.confirm("Do all processes in scope go live together?", default=True):
         return None, scope
-    now = prompts.checkbox("Which processes go live in the next wave? (Space to tick, Enter when done)",
+    now = prompts.checkbox("Which processes go live in the next wave?",
                            [(p.id, p.title, True) for p in scope])
     if not now or len(now) == len(scope):
         return None, scope
@@ -371,7 +371,7 @@ def _pick_respondent(store: Store, aid: int, scope: list[ScopedProcess]) -> int:
     speaks_for: list[str] | None = None
     if len(scope) > 1:
         suggested = suggested_processes(department, scope)
-        chosen = prompts.checkbox(f"Which processes does {name} speak for? (Space to tick, Enter when done)",
+        chosen = prompts.checkbox(f"Which processes does {name} speak for?",
                                   [(p.id, p.title, p.id in suggested) for p in scope])
         if chosen and len(chosen) < len(scope):
             speaks_for = [p.id for p in scope if p.id in chosen]
