@@ -6,9 +6,11 @@ interview); now an answer recounts only the steps whose show_if reads it.
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +115,65 @@ def test_the_kept_counts_match_counting_from_scratch() -> None:
     wanderer.engine = Interview(q, [ScopedProcess("sales", "Sales", 3)], wanderer, Sink(), 1)
     wanderer.engine.run()
     assert len(seen) > 100
+
+
+@pytest.fixture(scope="module")
+def answers_50x30(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Write the bench's synthetic assessment of 50 processes x 30 respondents."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from bench_report import synthetic_answers
+
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.resources import default_questionnaire
+
+    path = tmp_path_factory.mktemp("scale") / "50x30.yaml"
+    path.write_text(synthetic_answers(load_questionnaire(default_questionnaire()), processes=50, respondents=30),
+                    encoding="utf-8")
+    return path
+
+
+def test_the_json_report_of_50_by_30_stays_under_250_mb(answers_50x30: Path, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "crmcheck", "report", "--answers", str(answers_50x30), "-o",
+                             str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert usage.ru_maxrss / 1024 <= 250  # measured: 118 MB (was 279 MB)
+    assert json.loads(out.read_text(encoding="utf-8"))["format"] == "crmcheck.report/1"
+
+
+def test_the_pdf_of_50_by_30_is_laid_out_in_parts_of_a_bounded_size(answers_50x30: Path) -> None:
+    import datetime as dt
+
+    from crmcheck.assess import load_answers_file
+    from crmcheck.brand import DEFAULT_BRAND
+    from crmcheck.report import html_for
+    from crmcheck.report.context import build_context
+    from crmcheck.report.parts import PART_CHARS, split_parts
+
+    q, a = load_answers_file(answers_50x30)
+    ctx = build_context(q, a, now=dt.datetime(2026, 11, 20), brand=DEFAULT_BRAND)
+    parts = split_parts(html_for(ctx, DEFAULT_BRAND, embed_fonts=False))
+    # WeasyPrint's memory follows the largest part: the appendix was one part of 340,000 characters
+    # (peak 283 MB); a new page every 20 processes splits it (peak 195 MB).
+    assert max(len(p.html) for p in parts) <= 1.4 * PART_CHARS
+
+
+def test_json_in_pieces_is_the_same_text() -> None:
+    import datetime as dt
+
+    from crmcheck.assess import load_answers_file
+    from crmcheck.report.context import build_context
+    from crmcheck.report.render import render_json, report_data
+    from crmcheck.resources import sample_answers
+    from crmcheck.textsafe import json_text
+
+    q, a = load_answers_file(sample_answers())
+    ctx = build_context(q, a, now=dt.datetime(2026, 11, 20))
+    assert render_json(ctx) == json_text(report_data(ctx)) + "\n"

@@ -75,6 +75,9 @@ def make_report(
     step("Scoring the answers")
     ctx = build_context(q, assessment, now=now, brand=brand, history=history,
                         generator=generator or f"crmcheck {__version__}")
+    if fmt == "json" and out is not None:
+        step("Writing JSON")
+        return _write_json(out, ctx)
     if fmt != "pdf":
         text = report_text(ctx, brand, fmt=fmt, paper=paper, template_dir=template_dir, progress=step)
         if out is None:
@@ -134,6 +137,23 @@ def report_text(
     if fmt == "html":
         return html_for(ctx, brand, paper=paper, template_dir=template_dir, progress=progress, embed_fonts=True)
     raise ReportError(f"a {fmt} report is not text; write it to a file")
+
+
+def _write_json(out: Path, ctx: ReportContext) -> ReportResult:
+    """Write the JSON report piece by piece (``render.json_pieces``), whole or not at all."""
+    from crmcheck.atomic import replacing, why_not_written
+    from crmcheck.report.render import json_pieces
+
+    size = 0
+    try:
+        with replacing(out) as fh:
+            for piece in json_pieces(ctx):
+                data = piece.encode("utf-8")
+                fh.write(data)
+                size += len(data)
+    except OSError as exc:
+        raise ReportError(why_not_written(out, exc)) from None
+    return ReportResult(out, "json", None, size)
 
 
 def _write_text(out: Path, text: str, fmt: str) -> ReportResult:

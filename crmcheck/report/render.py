@@ -18,7 +18,7 @@ import datetime as dt
 import mimetypes
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -351,4 +351,25 @@ def _jsonable(value: Any) -> Any:
 
 def render_json(ctx: ReportContext) -> str:
     """Render the report's data as indented JSON."""
-    return json_text(report_data(ctx)) + "\n"
+    return "".join(json_pieces(ctx))
+
+
+def json_pieces(ctx: ReportContext) -> Iterator[str]:
+    """Yield the report's JSON (``render_json``) piece by piece: each process, action or answer on its own.
+
+    json.dumps with an indent keeps a list of every token of the document until it joins them: for
+    50 processes x 30 respondents that list took 160 MB of the JSON report's 280. Encoding the
+    items of the top-level lists one at a time gives the same text with a fraction of the memory.
+    """
+    data = report_data(ctx)
+    yield "{"
+    for n, (key, value) in enumerate(data.items()):
+        yield ("," if n else "") + "\n  " + json_text(key) + ": "
+        if isinstance(value, list) and value:
+            yield "["
+            for i, item in enumerate(value):
+                yield ("," if i else "") + "\n    " + json_text(item).replace("\n", "\n    ")
+            yield "\n  ]"
+        else:
+            yield json_text(value).replace("\n", "\n  ")
+    yield "\n}\n" if data else "}\n"
