@@ -137,3 +137,36 @@ def test_a_name_longer_than_the_store_keeps_is_asked_again_at_its_prompt() -> No
     with create_pipe_input() as pipe:
         pipe.send_text("x" * 201 + "\r" + "\x15" + "Ana Silva\r")  # too long: Enter is refused; Ctrl-U, retype
         assert prompts.text("Name:", required=True, max_length=200, input=pipe, output=DummyOutput()) == "Ana Silva"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("note", "w" * 100_001, "note: string should have at most 100000 characters, got 'wwwwwwwwww"),
+        ("name", "n" * 201, "name: string should have at most 200 characters, got 'nnnnnnnnnn"),
+        ("label", "l" * 101, "label: string should have at most 100 characters, got 'llllllllll"),
+    ],
+    ids=["note", "name", "label"],
+)
+def test_documented_limits_of_an_answers_file(field: str, value: str, message: str) -> None:
+    from crmcheck.answers import parse_answers
+    from crmcheck.errors import AnswersError
+
+    q = load_questionnaire(DATA / "mini.yaml")
+    text = (DATA / "mini-answers.yaml").read_text(encoding="utf-8")
+    text = {"note": text.replace("weekly pipeline review", value), "name": text.replace("Ana Silva", value),
+            "label": text.replace("label: 2026-Q4", f"label: {value}")}[field]
+    with pytest.raises(AnswersError) as err:
+        parse_answers(text, q, "a.yaml")
+    assert message in str(err.value)
+    assert str(err.value).startswith("a.yaml:")
+
+
+def test_a_100_kb_note_is_within_the_limit() -> None:
+    from crmcheck.answers import parse_answers
+
+    q = load_questionnaire(DATA / "mini.yaml")
+    note = ("the pipeline is reviewed weekly " * 4000)[:100_000].strip()
+    text = (DATA / "mini-answers.yaml").read_text(encoding="utf-8").replace("weekly pipeline review", note)
+    a = parse_answers(text, q, "a.yaml")
+    assert a.respondents[0].answers[("sales", "meas-kpi")].note == note
