@@ -142,7 +142,8 @@ def why_not_written(path: Path, exc: OSError) -> str:
     """Return the one line saying why ``path`` could not be written and what to do."""
     folder = path.expanduser().parent
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return f"{path}: the disk is full; free some space in {folder} and run it again (the old file is unchanged)"
+        kept = "the old file is unchanged" if path.expanduser().exists() else "nothing was written"
+        return f"{path}: the disk is full; free some space in {folder} and run it again ({kept})"
     if exc.errno == errno.ENOENT:
         return f"{path}: folder {folder} does not exist; create it or choose another path"
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

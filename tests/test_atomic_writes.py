@@ -78,7 +78,7 @@ def test_answers_export_on_a_full_disk_keeps_the_old_file_and_says_so(tmp_path: 
 def test_a_full_disk_says_so_and_what_to_do(tmp_path: Path) -> None:
     message = why_not_written(tmp_path / "r.pdf", OSError(errno.ENOSPC, "No space left on device"))
     assert message == (f"{tmp_path / 'r.pdf'}: the disk is full; free some space in {tmp_path} and run it again "
-                       "(the old file is unchanged)")
+                       "(nothing was written)")
 
 
 def test_an_error_while_writing_leaves_the_old_file_and_no_temporary_one(tmp_path: Path) -> None:
