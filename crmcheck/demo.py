@@ -121,6 +121,7 @@ def run_demo(
     brand: Brand | None = None,
     progress: Callable[[str], None] | None = None,
     sample: str = DEFAULT_SAMPLE,
+    paper: str = "a4",
 ) -> DemoResult:
     """Store the sample's quarters (when a store is available) and write the latest one's PDF to ``out``."""
     from crmcheck.brand import load_brand
@@ -144,7 +145,7 @@ def run_demo(
             stored = store_demo(db, quarters)
         except StoreError as exc:
             note = str(exc)
-    report = make_report(latest.questionnaire, latest.assessment, out=out, now=now, fmt="pdf",
+    report = make_report(latest.questionnaire, latest.assessment, out=out, now=now, fmt="pdf", paper=paper,
                          brand=brand or load_brand(demo_brand_file()),
                          history=[(qt.questionnaire, qt.assessment) for qt in earlier], progress=step)
     return DemoResult(report, stored[-1] if stored else None, note, stored)

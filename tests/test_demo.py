@@ -144,8 +144,8 @@ def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None
     def text(n: int) -> str:
         return re.sub(r"\s+", " ", pdf.pages[n].extract_text())
 
-    summary = text(2) + text(3)  # the summary, then "since last quarter" where it fits
-    assert "The three biggest risks" in text(2) and "The first five actions" in text(2)
+    summary = text(1) + text(2)  # the summary, with "since last quarter" where it fits
+    assert "The three biggest risks" in text(1) and "The first five actions" in text(1)
     assert "Since 2026-Q3" in summary and "rose 8.7 points, from 39.8 to 48.5" in summary
     assert "Customer service and support −1 (67 → 66)" in summary
     titles = [item.title for item in pdf.outline if not isinstance(item, list)]
@@ -195,3 +195,23 @@ def test_client_facing_text_names_questions_and_actions_by_their_words_not_their
         ids = {i.question.id for i in q.item_index.by_id.values()} | {r.id for r in q.rules}
         leaked = sorted(i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", text))
         assert leaked == [], (sample, leaked)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_demo_summary_with_since_last_quarter_fits_on_the_page_after_the_cover(tmp_path: Path, paper: str) -> None:
+    import re
+
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from crmcheck.cli import cli
+
+    out = tmp_path / "demo.pdf"
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "XDG_CONFIG_HOME": "/nonexistent-crmcheck-test"}
+    result = CliRunner().invoke(cli, ["demo", "--no-store", "-o", str(out), "--paper", paper], env=env)
+    assert result.exit_code == 0, result.output
+    pdf = PdfReader(out)
+    summary, contents = (re.sub(r"\s+", " ", pdf.pages[n].extract_text()) for n in (1, 2))
+    assert "Executive summary" in summary and "Since 2026-Q3" in summary and "The first five actions" in summary
+    assert "Contents" in contents and "Since 2026-Q3" not in contents

@@ -170,8 +170,9 @@ def report(ctx: click.Context, ref: str | None, answers_file: Path | None, quest
 @click.option("--no-store", is_flag=True, help="Only write the PDF; do not keep the sample in the store.")
 @click.option("--sample", type=click.Choice(["northwind", "tern"]), default="northwind", show_default=True,
               help="northwind: before it selects a CRM; tern: live on its CRM for a year.")
+@click.option("--paper", type=click.Choice(PAPERS), default="a4", show_default=True, help="Page size of the PDF.")
 @click.pass_context
-def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bool, sample: str) -> None:
+def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bool, sample: str, paper: str) -> None:
     """Write the readiness report of a sample company: the quickest way to see what crmcheck does.
 
     Northwind Components, a fictional distributor of industrial parts that has not chosen a CRM
@@ -186,7 +187,7 @@ def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bo
     Examples:
       crmcheck demo
       crmcheck demo --sample tern -o tern.pdf   # a company live on its CRM
-      crmcheck demo -o /tmp/northwind.pdf
+      crmcheck demo -o /tmp/northwind.pdf --paper letter
       crmcheck demo --brand ~/harbour/brand.yaml   # see the report under your brand
     """
     from crmcheck.brand import BRAND_FILE, load_brand
@@ -198,7 +199,7 @@ def demo(ctx: click.Context, output: Path, brand_file: Path | None, no_store: bo
     brand = load_brand(brand_path) if brand_path is not None else None
     with _progress(True) as step:
         result = run_demo(output, now=dt.datetime.now(), db=settings(ctx).db, store=not no_store,
-                          brand=brand, progress=step, sample=sample)
+                          brand=brand, progress=step, sample=sample, paper=paper)
     _done(result.report, "Sample report written")
     if result.stored_id is not None:
         ids = ", ".join(str(i) for i in result.stored_ids)

@@ -7,7 +7,7 @@ joined afterwards (``pdf.write_pdf``), the peak follows the largest part instead
 The templates mark where a part may end with ``PART_MARK``, only at places that start a new page
 anyway (between sections, between process pages), so the pages come out as in one document.
 Parts are joined greedily up to ``limit`` characters of body. Everything here is text in, text
-out; the first part (cover and contents) is always on its own, because its contents page needs
+out; the first part (cover, summary and contents) is always on its own, because its contents page needs
 the page numbers of all the others and is laid out again once they are known.
 """
 
@@ -31,7 +31,7 @@ _RUN_SECTION = ('<p style="string-set: section content(text); height: 0; overflo
 
 @dataclass(frozen=True)
 class Part:
-    """One document to lay out: full HTML, and whether it is the cover-and-contents part."""
+    """One document to lay out: full HTML, and whether it is the front part (cover, summary, contents)."""
 
     html: str
     front: bool
