@@ -51,6 +51,16 @@ def change(now: float | None, before: float | None, digits: int = SCORE_DIGITS) 
     return fixed(shown(now, digits) - shown(before, digits), digits)
 
 
+def met(value: float, target: float, digits: int = SCORE_DIGITS) -> bool:
+    """Return whether a score reaches its target, as shown (a 69.6 shown as 70 meets 70)."""
+    return shown(value, digits) >= target
+
+
+def gap(value: float, target: float, digits: int = SCORE_DIGITS) -> float:
+    """Return how far a score is from its target, as shown (target minus the shown score)."""
+    return fixed(target - shown(value, digits), digits)
+
+
 def signed(value: float | None, digits: int = SCORE_DIGITS, none: str = "–") -> str:
     """Write a change (already as shown) with its sign: +6.8, −1, ±0."""
     if value is None:

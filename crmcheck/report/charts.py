@@ -101,8 +101,9 @@ def radar_svg(
         height=height,
         fill=True,
         range=(0, 100),
-        # The rings are labelled 25, 50, 75: "100" would sit on the first criterion's label, "0" on the shape.
-        y_labels=[{"label": "", "value": 0}, 25, 50, 75, {"label": "", "value": 100}],
+        # The rings are drawn but not labelled: a label sits under the filled shape wherever it is
+        # placed, so the caption says where the rings are (25, 50, 75) instead.
+        y_labels=[{"label": "", "value": v} for v in (0, 25, 50, 75, 100)],
         show_legend=len(series) > 1,
         legend_at_bottom_columns=len(series),
         legend_box_size=12,
@@ -170,7 +171,8 @@ def line_svg(
         x_label_rotation=40 if many else 0,
         x_labels_major_every=max(1, len(labels) // 8) if many else None,
         show_minor_x_labels=not many,
-        show_legend=True,
+        # One series and its target need no legend: the caption says what the dashed line is.
+        show_legend=len(series) > 1,
         legend_at_bottom_columns=4,
         legend_box_size=12,
         dots_size=3,
@@ -201,10 +203,14 @@ def line_svg(
 
 
 def trend_chart(ctx: ReportContext) -> str | None:
-    """Return the trend section's chart: the readiness index and the six criteria over time."""
+    """Return the trend section's chart: the readiness index over time, against its target.
+
+    Only the index: with the six criteria as well, eight lines crossed in the same band and their
+    labels collided; the table under the chart gives every score, quarter by quarter.
+    """
     if ctx.trend is None:
         return None
-    rows = [s for s in ctx.trend.series if s.kind in ("index", "criterion")]
+    rows = [s for s in ctx.trend.series if s.kind == "index"]
     index = rows[0]
     target = None if index.target is None else (f"Index target ({index.target:g})", index.target)
     return line_svg(ctx.trend.labels, [(SHORT_TITLES.get(s.title, s.title), s.values) for s in rows],

@@ -124,6 +124,8 @@ def _environment(dirs: list[Path], *, html: bool) -> Any:
         plural=plural,
         cell=md_cell,
         signed=fmt_signed,
+        met=figures.met,
+        gap=lambda value, target, digits=0: figures.text(figures.gap(value, target, digits), digits),
         trend_tone=trend_tone,
     )
     return env
