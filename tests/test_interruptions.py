@@ -36,7 +36,7 @@ TIMEOUT = 30
 EXE = shutil.which("crmcheck", path=str(Path(sys.executable).parent)) or "crmcheck"
 ENV = {**os.environ, "COLUMNS": "110", "LINES": "40", "TERM": "xterm", "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1",
        "XDG_CONFIG_HOME": "/nonexistent-crmcheck-test"}
-QUESTION = re.compile(r"Question (\w+) (\d+)\? ")
+QUESTION = re.compile(r"Question (\w+) (\d+)\?")
 TRACEBACK = "Traceback"
 
 
@@ -81,7 +81,10 @@ def resume(db: Path) -> pexpect.spawn:
 
 def at_question(child: pexpect.spawn) -> str:
     """Wait for the next question; return its id."""
-    child.expect(QUESTION)
+    try:
+        child.expect(QUESTION)
+    except pexpect.TIMEOUT:
+        raise AssertionError(f"no question came; the terminal showed: {child.before[-3000:]!r}") from None
     qid = f"{child.match.group(1)}-{child.match.group(2)}"
     child.expect("Ctrl-C saves and stops")
     return qid
