@@ -181,7 +181,7 @@ def setup_to(child: pexpect.spawn, stop: str) -> None:
         ("importance", "How important is Sales", "\r"),
         ("stage", "Where does the CRM programme stand", "\x1b[B\x1b[B\r"),
         ("go-live", "Go-live date", "2027-03-31\r"),
-        ("waves", "Do all processes in scope go live together", "n\r"),
+        ("waves", "Do all processes in scope go live together", "n"),  # y/n answers at once
         ("wave-pick", "Which processes go live in the next wave", "\x1b[B \r"),
         ("name", "Respondent's name", "Ana Silva\r"),
         ("role", "Role", "Head of Sales\r"),
@@ -213,6 +213,7 @@ QUICK = {"client", "stage", "name"}
 
 
 @pytest.mark.slow
+@pytest.mark.interruptions
 @pytest.mark.parametrize(("prompt", "message"), SETUP_PROMPTS, ids=[p for p, _ in SETUP_PROMPTS])
 def test_ctrl_c_at_a_setup_prompt(tmp_path: Path, prompt: str, message: str, request: pytest.FixtureRequest) -> None:
     if prompt not in QUICK and not long_run(request):
