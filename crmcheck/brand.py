@@ -22,7 +22,7 @@ import os
 import re
 import stat
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -74,6 +74,7 @@ class Logo:
 
     path: Path
     mime: str  # image/png or image/svg+xml
+    data: bytes = field(default=b"", repr=False, compare=False)  # the bytes checked, so they are the ones shown
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,9 @@ def check_logo(path: Path, where: str) -> Logo:
     if data.startswith(PNG_SIGNATURE):
         if not _png_ok(data):
             raise BrandError([f"{where}: '{path}' is a broken PNG file; export the logo again"])
-        return Logo(path, "image/png")
+        return Logo(path, "image/png", data)
     if _is_svg(data):
-        return Logo(path, "image/svg+xml")
+        return Logo(path, "image/svg+xml", data)
     raise BrandError([f"{where}: '{path}' is neither a PNG nor an SVG image; convert the logo "
                       "to one of those"])
 

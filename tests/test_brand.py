@@ -205,3 +205,21 @@ def test_a_huge_logo_is_refused_by_its_size_before_reading(tmp_path: Path) -> No
     assert message.endswith(f"logo: '{tmp_path / 'logo.png'}' is 1,000,000 kB; use a logo under 2 MB (an SVG, "
                             "or a PNG about 600 px wide)")
     assert seconds < 0.5
+
+
+def test_the_report_shows_the_logo_bytes_that_were_checked(tmp_path: Path) -> None:
+    import base64
+    import datetime as dt
+
+    from crmcheck.answers import load_answers
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.report import html_for
+    from crmcheck.report.context import build_context
+
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+    (tmp_path / "logo.svg").write_bytes(svg)
+    brand = load_brand(write(tmp_path, "firm: Solo\nlogo: logo.svg\n"))
+    (tmp_path / "logo.svg").write_bytes(b"swapped after the check: never read, so never shown")
+    q = load_questionnaire(DATA / "mini.yaml")
+    ctx = build_context(q, load_answers(DATA / "mini-answers.yaml", q), now=dt.datetime(2026, 11, 20), brand=brand)
+    assert base64.b64encode(svg).decode("ascii") in html_for(ctx, brand)

@@ -113,6 +113,7 @@ def html_for(
     logo = brand.logo
     return render_html(ctx, paper=paper, template_dir=template_dir,
                        logo=logo.path if logo else None, logo_mime=logo.mime if logo else None,
+                       logo_data=(logo.data or None) if logo else None,
                        embed_fonts=embed_fonts)
 
 

@@ -94,10 +94,11 @@ def folder_loader(dirs: Sequence[Path]) -> Any:
     return FunctionLoader(load)
 
 
-def data_uri(path: Path, mime: str | None = None) -> str:
-    """Return a file's content as a ``data:`` URI."""
+def data_uri(path: Path, mime: str | None = None, data: bytes | None = None) -> str:
+    """Return a file's content (or ``data``, already read from it) as a ``data:`` URI."""
     mime = mime or _MIME.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    content = path.read_bytes() if data is None else data
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def _environment(dirs: list[Path], *, html: bool) -> Any:
@@ -264,7 +265,7 @@ class Assets:
 
 
 def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: str | None,
-            embed_fonts: bool = True) -> Assets:
+            embed_fonts: bool = True, logo_data: bytes | None = None) -> Assets:
     from markupsafe import Markup
 
     from crmcheck.report.charts import criteria_radar, trend_chart
@@ -277,7 +278,7 @@ def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: 
     return Assets(
         stylesheet=Markup(css),
         fonts={k: Markup(v) for k, v in fonts.items()},
-        logo=None if logo is None else Markup(data_uri(logo, logo_mime)),
+        logo=None if logo is None else Markup(data_uri(logo, logo_mime, logo_data)),
         radar=Markup(criteria_radar(ctx)),
         trend=None if ctx.trend is None else Markup(trend_chart(ctx)),
     )
@@ -291,6 +292,7 @@ def render_html(
     logo: Path | None = None,
     logo_mime: str | None = None,
     embed_fonts: bool = True,
+    logo_data: bytes | None = None,
 ) -> str:
     """Render the report as one HTML document, self-contained unless ``embed_fonts`` is off."""
     from jinja2 import TemplateError
@@ -301,7 +303,8 @@ def render_html(
     env = _environment(dirs, html=True)
     try:
         template = env.get_template(HTML_TEMPLATE)
-        return str(template.render(r=ctx, assets=_assets(ctx, dirs, logo, logo_mime, embed_fonts), paper=PAPER[paper]))
+        assets = _assets(ctx, dirs, logo, logo_mime, embed_fonts, logo_data)
+        return str(template.render(r=ctx, assets=assets, paper=PAPER[paper]))
     except TemplateError as exc:
         raise ReportError(_template_problem(exc, dirs)) from None
 
