@@ -344,9 +344,13 @@ def comparison_renderable(c: Any) -> Group:
         t.add_column("Before", justify="right")
         t.add_column("After", justify="right")
         t.add_column("Who")
+        items = a.questionnaire.item_index.by_id
         for ch in c.answers:
             who = "; ".join(f"{n}: {x} → {y}" for n, x, y in ch.respondents)
-            t.add_row(plain(ch.process or "programme"), plain(ch.question),
+            # Titles and question text, never ids: this table is read by the client too.
+            where = "Programme" if ch.process in (None, "programme") else _title(a.card, ch.process)
+            item = items.get(ch.question)
+            t.add_row(plain(where), plain(item.question.text if item else ch.question),
                       "—" if ch.before is None else f"{ch.before:.1f}",
                       "—" if ch.after is None else f"{ch.after:.1f}", plain(who))
         parts.append(t)

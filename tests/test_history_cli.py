@@ -73,3 +73,12 @@ def test_targets_set_show_and_remove_over_the_store(db: str) -> None:
     assert run(db, "trend", "northwind", "--json")["targets"]["index"] == 45.0
     CliRunner().invoke(cli, ["--db", db, "targets", "set", "northwind/2026-Q4", "index=-"], env=ENV)
     assert index_row()["target"] == 70.0  # the assessment's own 65 is gone: the questionnaire's default applies
+
+
+def test_compare_names_processes_and_questions_not_their_ids(db: str) -> None:
+    result = CliRunner().invoke(cli, ["--db", db, "compare", "northwind/2026-Q3", "northwind/2026-Q4"],
+                                env={**ENV, "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    table = result.output[result.output.index("Answers that changed"):]
+    assert "Lead management" in table and "When this process has to change, who decides" in table
+    assert "lead-management" not in table and "own-decisions" not in table
