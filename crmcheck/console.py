@@ -365,7 +365,8 @@ def comparison_renderable(c: Any) -> Group:
         if acts:
             lines.append(f"{title}\n", style=f"bold {style}")
             for act in acts:
-                where = f" — {', '.join(act.processes)}" if act.processes else ""
+                shown = [_title(a.card, pid) if a.card.process(pid) else _title(b.card, pid) for pid in act.processes]
+                where = f" — {', '.join(shown)}" if shown else ""
                 lines.append(_s(f"  • {act.title}{where}") + "\n")
     if c.targets:
         lines.append("Progress to target\n", style="bold")
