@@ -7,8 +7,8 @@
 2. A report of 50 processes x 30 respondents (bench_report.synthetic_answers), as PDF, HTML,
    Markdown and JSON, each `crmcheck report` a fresh process; its peak memory (``os.wait4``'s
    ru_maxrss) and time. Target: peak <= 250 MB.
-3. A 100 KB note (words) and a 10 KB unbroken word in a note, on the demo's answers: the PDF is
-   written, and within 3x the demo's own time.
+3. A 100 KB note (words), then instead a 10 KB unbroken word in that note, on the demo's answers:
+   the PDF is written within 3x the demo's own CPU time.
 
     python bench/bench_scale.py [--questions 2000] [--processes 50] [--respondents 30] [--skip-report]
 """
@@ -95,7 +95,7 @@ def report(processes: int, respondents: int, tmp: Path) -> bool:
         size = (tmp / f"big.{fmt}").stat().st_size / 1e6
         good = r.peak_mb <= TARGET_MB
         ok &= good
-        print(f"{'ok  ' if good else 'MISS'} report {processes} x {respondents} {fmt:<4}: {r.seconds:6.1f} s, "
+        print(f"{'ok  ' if good else 'MISS'} report {processes} x {respondents} {fmt:<4}: {r.cpu:6.1f} CPU s, "
               f"peak {r.peak_mb:4.0f} MB (target <= {TARGET_MB} MB), {size:.1f} MB written")
     return ok
 
@@ -118,11 +118,11 @@ def notes(tmp: Path) -> bool:
         path = tmp / f"notes-{len(variants)}-{name.replace(' ', '-')}.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120), encoding="utf-8")
         r = run([exe, "report", "--answers", str(path), "-o", str(tmp / "notes.pdf")], env)
-        base = base or r.seconds
-        good = r.seconds <= TARGET_SLOWDOWN * base
+        base = base or r.cpu  # CPU time: wall time on a shared machine swings more than what is measured
+        good = r.cpu <= TARGET_SLOWDOWN * base
         ok &= good
-        print(f"{'ok  ' if good else 'MISS'} PDF with {name:<20}: {r.seconds:5.1f} s ({r.seconds / base:.2f}x the "
-              f"demo, target <= {TARGET_SLOWDOWN}x), peak {r.peak_mb:.0f} MB")
+        print(f"{'ok  ' if good else 'MISS'} PDF with {name:<20}: {r.cpu:5.1f} CPU s ({r.cpu / base:.2f}x the "
+              f"demo, target <= {TARGET_SLOWDOWN}x), {r.seconds:.1f} s wall, peak {r.peak_mb:.0f} MB")
     return ok
 
 
