@@ -190,14 +190,15 @@ def scorecard_renderable(
     if card.disagreements:
         t = Text("Disagreements\n", style="bold yellow")
         for r in found.disagreements:
-            where = "programme" if r.process == PROGRAMME else _title(card, r.process)
+            where = "Programme" if r.process == PROGRAMME else _title(card, r.process)
             who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
-            t.append(_s(f"  • {where} · {r.question}: {who}") + "\n")
+            t.append(_s(f"  • {where} · {_asked(q, r.question)}: {who}") + "\n")
         parts.append(t)
     if found.open_blockers:
         t = Text("Open blockers ", style="bold red")
         t.append(_s("(critical, not answered; the verdict cannot be Go until they are): "
-                    + ", ".join(g.question + ("" if g.process == PROGRAMME else f" ({_title(card, g.process)})")
+                    + "; ".join(_asked(q, g.question)
+                                + ("" if g.process == PROGRAMME else f" ({_title(card, g.process)})")
                                 for g in found.open_blockers)) + "\n")
         parts.append(t)
     if found.not_covered:
@@ -209,7 +210,7 @@ def scorecard_renderable(
         t.append(_s("(nobody answered): " + ", ".join(f"{n} in {area}" for area, n in by_area.items())) + "\n")
         parts.append(t)
     if card.evidence_gaps:
-        gaps = ", ".join(f"{r.question}" + ("" if r.process == PROGRAMME else f" ({_title(card, r.process)})")
+        gaps = "; ".join(_asked(q, r.question) + ("" if r.process == PROGRAMME else f" ({_title(card, r.process)})")
                          for r in card.evidence_gaps[:8])
         more = len(card.evidence_gaps) - 8
         t = Text("Evidence gaps ", style="bold")
@@ -232,6 +233,12 @@ def scorecard_renderable(
             acts.add_row(str(i), plain(what), when, plain(a.owner), f"{a.priority:.0f}")
         parts.append(acts)
     return Group(*parts)
+
+
+def _asked(q: Questionnaire, question_id: str) -> str:
+    """Return a question as the client reads it (its text in quotes), never its id."""
+    item = q.item_index.by_id.get(question_id)
+    return f"“{item.question.text}”" if item else question_id
 
 
 def _title(card: Scorecard, process_id: str) -> str:

@@ -82,3 +82,18 @@ def test_compare_names_processes_and_questions_not_their_ids(db: str) -> None:
     table = result.output[result.output.index("Answers that changed"):]
     assert "Lead management" in table and "When this process has to change, who decides" in table
     assert "lead-management" not in table and "own-decisions" not in table
+
+
+def test_show_names_questions_not_their_ids(db: str) -> None:
+    import re
+
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.resources import default_questionnaire
+
+    q = load_questionnaire(default_questionnaire())
+    ids = {i for i in q.item_index.by_id if "-" in i} | {p.id for p in q.processes if "-" in p.id}
+    result = CliRunner().invoke(cli, ["--db", db, "show", "northwind/2026-Q4"], env={**ENV, "COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Disagreements" in result.output and "“Is the way this process runs written down?”" in result.output
+    leaked = {i for i in ids if re.search(rf"(?<![\w-]){re.escape(i)}(?![\w-])", result.output)}
+    assert leaked == set()
