@@ -235,12 +235,8 @@ def custom_process_id(name: str, taken: Collection[str]) -> str:
 def label_problem(label: str) -> str | None:
     """Return what is wrong with a label typed for a new assessment, or None.
 
-    A '/' separates client and label in a reference (``acme/2026-Q4``), and the store reads the
-    label as what follows the last one, so a label holding one could be reached by its id only.
+    A label may hold a '/' (FY2026/27): the store tries every split of ``client/label``.
     """
-    if "/" in label:
-        return (f"'{label[:40]}' contains '/', which separates client and label in a reference "
-                f"(client/label); use '-' instead, e.g. '{label[:40].replace('/', '-')}'")
     if len(label) > LABEL_MAX:
         return f"'{label[:40]}…' is {len(label)} characters long; at most {LABEL_MAX} are allowed"
     return None

@@ -396,14 +396,19 @@ class Store:
         if ref.isdigit():
             found = conn.execute(select(assessments.c.id).where(assessments.c.id == int(ref))).scalar()
             return int(found) if found is not None else None
-        client, sep, label = ref.rpartition("/")
-        if not sep:
-            return None
-        cid = self._client(conn, client)
-        if cid is None:
-            return None
-        rows = conn.execute(select(assessments.c.id, assessments.c.label).where(assessments.c.client_id == cid)).all()
-        return next((int(r.id) for r in rows if r.label.lower() == label.strip().lower()), None)
+        # A label may hold a "/" itself (FY2026/27): try each split, the longest client name first.
+        cuts = [i for i, ch in enumerate(ref) if ch == "/"]
+        for cut in reversed(cuts):
+            client, label = ref[:cut], ref[cut + 1:]
+            cid = self._client(conn, client)
+            if cid is None:
+                continue
+            rows = conn.execute(select(assessments.c.id, assessments.c.label)
+                                .where(assessments.c.client_id == cid)).all()
+            found = next((int(r.id) for r in rows if r.label.lower() == label.strip().lower()), None)
+            if found is not None:
+                return found
+        return None
 
     def _client(self, conn: Connection, name: str) -> int | None:
         """Return the id of the client ``name`` refers to (exact, or the only one it is a prefix of)."""

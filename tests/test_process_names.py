@@ -117,12 +117,20 @@ def test_custom_process_ids(name: str, taken: list[str], expected: str) -> None:
     assert custom_process_id(name, taken) == expected
 
 
-def test_a_label_with_a_slash_is_refused_by_the_interview(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "s.db"), "interview", "--client", "Acme",
-                                      "--label", "Q4/2026"])
-    assert result.exit_code == 2
-    assert result.output == ("Error: --label: 'Q4/2026' contains '/', which separates client and label in a "
-                             "reference (client/label); use '-' instead, e.g. 'Q4-2026'\n")
+def test_a_label_with_a_slash_is_addressed_as_client_slash_label(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from crmcheck.answers import ScopedProcess
+    from crmcheck.store import open_store
+
+    store = open_store(str(tmp_path / "s.db"))
+    text = (Path(__file__).parent / "data" / "mini.yaml").read_text(encoding="utf-8")
+    scope = [ScopedProcess("leads", "Lead management", 4)]
+    fy = store.create_assessment(text, "Acme", "FY2026/27", dt.date(2026, 4, 1), scope)
+    q4 = store.create_assessment(text, "Acme/Europe", "2026-Q4", dt.date(2026, 11, 1), scope)
+    assert store.find("acme/FY2026/27") == fy and store.find("Acme/fy2026/27") == fy
+    assert store.find("acme/europe/2026-Q4") == q4  # a client with '/' in its name too
+    assert store.find("acme/FY2026") is None
 
 
 def test_label_problems() -> None:

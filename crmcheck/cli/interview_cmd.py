@@ -404,7 +404,7 @@ def _finish(store: Store, aid: int, name: str, unanswered: list[Any], ref: str, 
     j = judge(q, a)
     console.print(scorecard_renderable(q, j.card, j.plan, j.findings, console_width=console.width))
     if unanswered:
-        console.print(terminal_text(f"{len(unanswered)} question{'' if len(unanswered) == 1 else 's'} left "
-                                    f"unanswered. Continue with: crmcheck interview --resume {ref}"))
+        console.print(terminal_text(f"{name} has {len(unanswered)} question{'' if len(unanswered) == 1 else 's'} "
+                                    f"left unanswered. Continue with: crmcheck interview --resume {ref}"))
     else:
         console.print(terminal_text(f"Interview complete. Report: crmcheck report {ref} -o report.pdf"))
