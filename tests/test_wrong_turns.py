@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from crmcheck.cli import cli
@@ -153,3 +154,21 @@ def test_compare_names_each_stage_and_the_index_change_with_its_decimal(tmp_path
     assert any("2026-Q3" in line and "stage not recorded" in line for line in lines[:4])
     change = next(line for line in lines if "change" in line)
     assert __import__("re").search(r"[▲▼=]\s*\d+\.\d", change), change
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
+    import shutil
+    import sys
+
+    import pexpect
+
+    db = stored(tmp_path)
+    exe = shutil.which("crmcheck") or str(Path(sys.executable).parent / "crmcheck")
+    child = pexpect.spawn(exe, ["--db", str(db), "list"], dimensions=(24, columns), encoding="utf-8",
+                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)}, timeout=30)
+    child.expect(pexpect.EOF)
+    lines = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    assert lines[0].startswith("  id  client / label") and len(lines) == 3, lines
+    assert all(len(line) <= columns for line in lines), lines
+    assert ("stage" in lines[0]) == (columns >= 100)

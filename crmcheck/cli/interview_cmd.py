@@ -73,8 +73,8 @@ def interview_cmd(ctx: click.Context, client: str | None, label: str | None, res
         with contextlib.suppress(KeyboardInterrupt):  # so `crmcheck list` can use the cache right away
             store.refresh_summary(state["aid"])
         noun = "answer" if saved == 1 else "answers"
-        raise InterruptedByUser(f"Saved {saved} {noun}. Resume with: crmcheck interview --resume {state['ref']}"
-                                ) from None
+        said = f"Saved {saved} {noun}" if saved else "No answer given yet; the respondent is kept"
+        raise InterruptedByUser(f"{said}. Resume with: crmcheck interview --resume {state['ref']}") from None
     except StoreError as exc:
         if "ref" not in state:
             raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -55,14 +57,22 @@ def list_cmd(ctx: click.Context, client: str | None, as_json: bool) -> None:
         click.echo(f"No assessments{who} yet. Start one with: crmcheck interview --client \"Acme Ltd\"  "
                    "(or try: crmcheck demo)")
         return
-    head = (f"{'id':>4}  {'client / label':<34} {'date':<10}  {'status':<11} {'resp':>4} {'done':>5} "
-            f"{'index':>12}  stage")
-    click.echo(head)
+    # Fit the terminal (piped: 120 columns): the stage column goes first, then the date, then the
+    # reference narrows.
+    width = shutil.get_terminal_size((120, 24)).columns if os.isatty(1) else 120
+    with_stage, with_date = width >= 100, width >= 80
+    room = max(16, min(34, width - 1 - 42 - (12 if with_date else 0) - (18 if with_stage else 0)))
+    date_head = f" {'date':<10}" if with_date else ""
+    click.echo(f"{'id':>4}  {'client / label':<{room}}{date_head}  {'status':<11} {'resp':>4} {'done':>5} "
+               f"{'index':>12}" + ("  stage" if with_stage else ""))
     for r in rows:
         ref = terminal_text(f"{r['client']}/{r['label']}")
+        ref = ref if len(ref) <= room else ref[: room - 1] + "…"
         index = "not assessed" if r["index"] is None else f"{r['index']:.1f}"
-        click.echo(f"{r['id']:>4}  {ref[:34]:<34} {r['date']:<10}  {r['status']:<11} {r['respondents']:>4} "
-                   f"{r['completeness']:>5.0%} {index:>12}  {terminal_text(r['stage'] or '-')}")
+        stage = f"  {terminal_text(r['stage'] or '-')}" if with_stage else ""
+        date = f" {r['date']:<10}" if with_date else ""
+        click.echo(f"{r['id']:>4}  {ref:<{room}}{date}  {r['status']:<11} {r['respondents']:>4} "
+                   f"{r['completeness']:>5.0%} {index:>12}{stage}")
 
 
 @click.command("show")
