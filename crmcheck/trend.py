@@ -7,6 +7,7 @@ cached scores and start as fast as ``crmcheck --help``.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,7 +64,7 @@ def sparkline(values: Sequence[float | None], low: float = 0, high: float = 100)
     return "".join(out)
 
 
-def render_trend_text(t: Trend, *, color: bool = False) -> str:
+def render_trend_text(t: Trend, *, color: bool = False, width: int = 120) -> str:
     """Render a trend as plain terminal text: a table of points and a sparkline per score.
 
     Plain text on purpose: ``trend`` must start as fast as ``--help``, so it avoids rich.
@@ -76,17 +77,42 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
 
     verdict_code = {"Go": "32", "Conditional": "33", "No-go": "31"}
     lines = [paint(_s(f"{t.client} — {len(t.points)} assessment{'' if len(t.points) == 1 else 's'}"), "1"), ""]
-    lines.append(f"{'label':<10} {'date':<10} {'index':>6}  {'band':<14} {'verdict':<12} {'stage':<17} questionnaire")
+    # Columns that vary between assessments come first; one that is the same for all is said once
+    # below instead when the terminal is too narrow for it.
+    versions = sorted({p.questionnaire for p in t.points})
+    stages = sorted({p.stage or "-" for p in t.points})
+    version_room = 1 + max(len(_s(v)) for v in versions)
+    with_version, with_stage = len(versions) > 1, len(stages) > 1
+    used = 57 + (version_room if with_version else 0) + (18 if with_stage else 0)  # 57: label to verdict
+    if not with_stage and used + 18 <= width:
+        with_stage, used = True, used + 18
+    if not with_version and used + version_room <= width:
+        with_version = True
+    with_band = used <= width  # the band follows from the index; the first thing to go when space is short
+    lines.append(f"{'label':<10} {'date':<10} {'index':>6}  " + (f"{'band':<14} " if with_band else "")
+                 + f"{'verdict':<12}"
+                 + (f" {'stage':<17}" if with_stage else "") + (" questionnaire" if with_version else ""))
     for p in t.points:
-        lines.append(f"{_s(p.label):<10} {p.date.isoformat():<10} {p.index:>6.1f}  {_s(p.band):<14} "
-                     f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))} {p.stage or '-':<17} "
-                     f"{_s(p.questionnaire)}")
+        lines.append(f"{_s(p.label):<10} {p.date.isoformat():<10} {p.index:>6.1f}  "
+                     + (f"{_s(p.band):<14} " if with_band else "")
+                     + f"{paint(f'{p.verdict:<12}', verdict_code.get(p.verdict, '0'))}"
+                     + (f" {p.stage or '-':<17}" if with_stage else "")
+                     + (f" {_s(p.questionnaire)}" if with_version else ""))
+    if not with_version and versions:
+        lines.append(_s(f"All answered with {versions[0]}."))
+    if not with_stage and stages:
+        lines.append(_s(f"Stage: {stages[0]}."))
     lines.append("")
-    width = max([len(title) for _, title in t.criteria + t.sins] + [15])
+    width_t = max([len(title) for _, title in t.criteria + t.sins] + [15])
     rows = [("index", "Readiness index"), *t.criteria, *t.sins]
     spark = len(t.points)
     since = f"since {t.points[0].label}" if len(t.points) > 1 else ""
-    lines.append(_s(f"{'':<{width}}  {'':<{spark}}  {'now':>5} {since:>14}").rstrip())
+    room = 14  # the change column; narrow terminals get a short one and the "since" said once below
+    if width < 72 and since:
+        room, since, said = 6, "change", since
+    else:
+        said = ""
+    lines.append(_s(f"{'':<{width_t}}  {'':<{spark}}  {'now':>5} {since:>{room}}").rstrip())
     for key, title in rows:
         series = t.series(key)
         digits = figures.INDEX_DIGITS if key == "index" else figures.SCORE_DIGITS
@@ -98,13 +124,16 @@ def render_trend_text(t: Trend, *, color: bool = False) -> str:
         met = last is not None and goal is not None and figures.shown(last, digits) >= goal
         target = "" if goal is None else f"target {goal:g}" + (" ✓" if met else "")
         now = figures.text(last, digits)
-        lines.append(f"{_s(title):<{width}}  {sparkline(series)}  {now:>5} {move:>14}  {target}".rstrip())
+        lines.append(f"{_s(title):<{width_t}}  {sparkline(series)}  {now:>5} {move:>{room}}  {target}".rstrip())
         if key == "index":
             lines.append("")
+    if said:
+        lines.append(_s(f"Changes are {said}."))
     if t.notes:
         lines.append("")
         lines.append("Notes:")
-        lines += [_s(f"  - {n}") for n in t.notes]
+        lines += [textwrap.fill(_s(n), width=max(40, width - 1), initial_indent="  - ", subsequent_indent="    ")
+                  for n in t.notes]
     return "\n".join(lines)
 
 

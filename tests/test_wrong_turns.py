@@ -172,3 +172,21 @@ def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
     assert lines[0].startswith("  id  client / label") and len(lines) == 3, lines
     assert all(len(line) <= columns for line in lines), lines
     assert ("stage" in lines[0]) == (columns >= 100)
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_trend_fits_the_terminal(tmp_path: Path, columns: int) -> None:
+    import shutil
+    import sys
+
+    import pexpect
+
+    db = stored(tmp_path)
+    exe = shutil.which("crmcheck") or str(Path(sys.executable).parent / "crmcheck")
+    child = pexpect.spawn(exe, ["--db", str(db), "trend", "acme"], dimensions=(40, columns), encoding="utf-8",
+                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)}, timeout=30)
+    child.expect(pexpect.EOF)
+    lines = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    assert any(line.startswith("Readiness index") for line in lines), lines
+    assert all(len(line) <= columns for line in lines), [line for line in lines if len(line) > columns]
+    assert any("since 2026-Q3" in line for line in lines)  # every change says what it is since

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 
 import click
@@ -77,8 +78,10 @@ def trend_cmd(ctx: click.Context, client: str, as_json: bool) -> None:
         return
     from crmcheck.trend import render_trend_text
 
-    color = not settings(ctx).no_color and sys.stdout.isatty()
-    click.echo(render_trend_text(trend, color=color))
+    tty = sys.stdout.isatty()
+    color = not settings(ctx).no_color and tty
+    width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+    click.echo(render_trend_text(trend, color=color, width=width))
 
 
 @click.group("targets")
