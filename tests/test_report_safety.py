@@ -203,3 +203,50 @@ def test_a_template_folder_link_inside_the_folder_is_followed(tmp_path: Path) ->
     (folder / "mine.css").write_text("body { color: #123456; }", encoding="utf-8")
     (folder / "report.css").symlink_to(folder / "mine.css")
     assert "#123456" in html_for(ctx, DEFAULT_BRAND, template_dir=folder)
+
+
+@pytest.mark.slow
+def test_a_loopback_listener_sees_no_request_from_any_output(tmp_path: Path) -> None:
+    """Every network URL in the hostile files points at a live loopback server: nothing reaches it."""
+    import http.server
+    import shutil
+    import threading
+
+    from crmcheck.report import make_report
+
+    hits: list[str] = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the name http.server calls
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Count)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    here = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        import urllib.request
+
+        urllib.request.urlopen(f"{here}/ping", timeout=5).close()  # the listener does count what reaches it
+        assert hits == ["/ping"]
+        hits.clear()
+        folder = tmp_path / "files"
+        folder.mkdir()
+        for name in ("report_hostile-answers.yaml", "report_brand-hostile.yaml", "report_logo-hostile.svg"):
+            text = (DATA / name).read_text(encoding="utf-8").replace("http://evil.example", here)
+            (folder / name).write_text(text, encoding="utf-8")
+        shutil.copy(DATA / "mini.yaml", folder / "mini.yaml")
+        q = load_questionnaire(folder / "mini.yaml")
+        a = parse_answers((folder / "report_hostile-answers.yaml").read_text(encoding="utf-8"), q, name="hostile")
+        brand = load_brand(folder / "report_brand-hostile.yaml")
+        assert here in (folder / "report_hostile-answers.yaml").read_text(encoding="utf-8")
+        for fmt in ("pdf", "html", "md", "json"):
+            make_report(q, a, out=tmp_path / f"r.{fmt}", now=NOW, fmt=fmt, brand=brand)
+        assert hits == []
+    finally:
+        server.shutdown()
+        server.server_close()
