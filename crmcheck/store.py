@@ -1046,6 +1046,9 @@ def _operational(exc: DatabaseError, url: str, where: str) -> StoreError:
         if "malformed" in raw or "disk image" in raw or "disk I/O error" in raw:
             return StoreAccessError(f"store {where} is damaged ({raw}); restore it from a backup, or salvage it with "
                                     f"sqlite3 {where} .recover")
+        if "disk is full" in raw or "database or disk is full" in raw:
+            return StoreAccessError(f"store {where}: the disk is full ({raw}); nothing of this command was kept: "
+                                    "free some space and run it again")
         if "readonly" in raw or "read-only" in raw:
             return StoreAccessError(f"store {where} is read-only ({raw}); commands that only read work, this one "
                                     "writes: make the file and its folder writable")

@@ -109,3 +109,24 @@ def test_a_read_only_store_answers_reading_commands_and_refuses_writing_ones(
             f"Error: store {good} is read-only (attempt to write a readonly database); commands that only read "
             "work, this one writes: make the file and its folder writable\n"))
     assert good.read_bytes() == before
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("database or disk is full", "Error: store {db}: the disk is full (database or disk is full); nothing of this "
+                                 "command was kept: free some space and run it again"),
+    ("attempt to write a readonly database", "Error: store {db} is read-only (attempt to write a readonly "
+                                             "database); commands that only read work, this one writes: make the "
+                                             "file and its folder writable"),
+])
+def test_a_full_or_read_only_disk_while_writing_is_one_line_and_exit_2(
+        good: Path, monkeypatch: pytest.MonkeyPatch, message: str, expected: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from crmcheck import store as store_module
+
+    def fails(self: object, conn: object, aid: int) -> None:  # the disk fills up inside the transaction
+        raise OperationalError("DELETE FROM answers", {}, sqlite3.OperationalError(message))
+
+    monkeypatch.setattr(store_module.Store, "_cascade", fails)
+    result = run(good, "delete", "1", "--yes")
+    assert (result.exit_code, result.output) == (2, expected.format(db=good) + "\n")  # type: ignore[attr-defined]
