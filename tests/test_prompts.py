@@ -120,3 +120,29 @@ def test_last_quarter_answer_is_shown_with_its_label_and_offered_with_prefill(pi
     reply = prompter(pipe, out).ask(view)
     assert "In 2026-Q3: 1 Ad hoc — “nobody really”" in out.getvalue()
     assert (reply.kind, reply.level) == ("level", 1)
+
+
+@pytest.mark.parametrize("columns", [60, 80])
+def test_the_question_is_printed_wrapped_and_the_prompt_line_never_wraps(
+        pipe: object, monkeypatch: pytest.MonkeyPatch, columns: int) -> None:
+    # prompt_toolkit draws a prompt line that wrapped twice when the terminal is resized, and cuts it
+    # mid-word: the question is printed above, at word boundaries, and the prompt line stays short.
+    import questionary
+
+    monkeypatch.setenv("COLUMNS", str(columns))
+    messages: list[str] = []
+    real = questionary.select
+
+    def spy(message: str, *args: object, **kwargs: object) -> object:
+        messages.append(message + " " + str(kwargs.get("instruction") or ""))
+        return real(message, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(questionary, "select", spy)
+    out = io.StringIO()
+    pipe.send_text("2" + ENTER + ENTER + ENTER)  # type: ignore[attr-defined]
+    view = first_view()
+    assert prompter(pipe, out).ask(view).level == 2
+    assert all(len("? " + m) < columns for m in messages), messages
+    shown = [line for line in out.getvalue().splitlines() if line.strip()]
+    assert " ".join(" ".join(shown).split()).count(view.text) == 1
+    assert all(len(line) < columns for line in shown if not line.startswith("Part"))
