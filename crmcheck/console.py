@@ -162,10 +162,7 @@ def scorecard_renderable(
     parts.append(sins)
 
     found = findings
-    why = Text("Why this verdict\n", style="bold")
-    for reason in found.verdict_reasons:
-        why.append(_s(f"  • {reason}") + "\n")
-    parts.append(why)
+    parts.append(_bullets(Text("Why this verdict", style="bold"), [_s(r) for r in found.verdict_reasons]))
     if found.top_risks:
         risks = Table(title="The three biggest risks", title_justify="left")
         risks.add_column("#", justify="right")
@@ -188,12 +185,12 @@ def scorecard_renderable(
                         f"({b.value:.1f} < {b.below}; caps at {b.caps})") + "\n")
         parts.append(t)
     if card.disagreements:
-        t = Text("Disagreements\n", style="bold yellow")
+        lines = []
         for r in found.disagreements:
             where = "Programme" if r.process == PROGRAMME else _title(card, r.process)
             who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
-            t.append(_s(f"  • {where} · {_asked(q, r.question)}: {who}") + "\n")
-        parts.append(t)
+            lines.append(_s(f"{where} · {_asked(q, r.question)}: {who}"))
+        parts.append(_bullets(Text("Disagreements", style="bold yellow"), lines))
     if found.open_blockers:
         t = Text("Open blockers ", style="bold red")
         t.append(_s("(critical, not answered; the verdict cannot be Go until they are): "
@@ -233,6 +230,16 @@ def scorecard_renderable(
             acts.add_row(str(i), plain(what), when, plain(a.owner), f"{a.priority:.0f}")
         parts.append(acts)
     return Group(*parts)
+
+
+def _bullets(title: Text, items: list[str]) -> Group:
+    """Return a heading and bulleted lines that wrap under their own text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for item in items:
+        grid.add_row("•", Text(item))
+    return Group(title, grid)
 
 
 def _asked(q: Questionnaire, question_id: str) -> str:
