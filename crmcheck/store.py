@@ -588,15 +588,18 @@ class Store:
         with self._tx() as conn:
             found = conn.execute(select(answers).where(key)).first()
             before = _answer(found) if found is not None else None
-            # An upsert: two terminals saving the same new answer at once both succeed, the later wins.
-            upsert = (pg_insert if not self.is_sqlite else sqlite_insert)(answers).values(**row)
-            conn.execute(upsert.on_conflict_do_update(
-                index_elements=[answers.c.respondent_id, answers.c.process, answers.c.question],
-                set_={k: v for k, v in row.items() if k not in ("respondent_id", "process", "question")}))
+            self._upsert_answer(conn, row)
             self._touch_respondent(conn, rid)
         if expected is UNKNOWN or same_answer(before, expected):  # type: ignore[arg-type]
             return None
         return before
+
+    def _upsert_answer(self, conn: Connection, row: dict[str, Any]) -> None:
+        # An upsert: two terminals saving the same new answer at once both succeed, the later wins.
+        upsert = (pg_insert if not self.is_sqlite else sqlite_insert)(answers).values(**row)
+        conn.execute(upsert.on_conflict_do_update(
+            index_elements=[answers.c.respondent_id, answers.c.process, answers.c.question],
+            set_={k: v for k, v in row.items() if k not in ("respondent_id", "process", "question")}))
 
     def delete_answer(self, rid: int, process: str, question: str) -> None:
         """Remove one answer (the user went back to change it, or skipped it)."""
@@ -729,10 +732,7 @@ class Store:
             for (process, question), answer in writes.items():
                 row = _answer_row(rid, process, question, answer)
                 _fit(answers, row)
-                upsert = (pg_insert if not self.is_sqlite else sqlite_insert)(answers).values(**row)
-                conn.execute(upsert.on_conflict_do_update(
-                    index_elements=[answers.c.respondent_id, answers.c.process, answers.c.question],
-                    set_={k: v for k, v in row.items() if k not in ("respondent_id", "process", "question")}))
+                self._upsert_answer(conn, row)
             this = (forms.c.respondent_id == rid) & (forms.c.sent == sent.isoformat(timespec="seconds"))
             back = {"returned": returned.isoformat(timespec="seconds"), "answered": answered}
             if conn.execute(update(forms).where(this).values(**back)).rowcount == 0:  # sent from another store
