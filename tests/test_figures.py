@@ -87,3 +87,13 @@ def test_compare_and_trend_changes_add_up_and_say_since_when(store: str) -> None
     assert "since 2026-Q2" in trend
     index = next(ln for ln in trend.splitlines() if ln.startswith("Readiness index"))
     assert "48.5" in index and "+17.0" in index  # 48.5 - 31.5, with the index's decimal
+
+
+def test_met_and_gap_use_the_score_as_shown() -> None:
+    assert figures.met(69.6, 70) and not figures.met(69.4, 70)  # 70 meets 70; 69 does not
+    assert figures.gap(67.9, 75) == 7.0 and figures.gap(59.5, 70) == 10.0  # 75 - 68, 70 - 60
+    assert figures.gap(48.46, 65, 1) == 16.5
+
+
+def test_a_change_too_small_to_show_is_written_as_no_change() -> None:
+    assert figures.signed(0.04, 1) == "±0.0" and figures.signed(-0.3) == "±0"
