@@ -24,9 +24,9 @@ from pathlib import Path
 from crmcheck.answers import ScopedProcess
 from crmcheck.assess import load_answers_file
 from crmcheck.interview import Interview, QuestionView, Reply
-from crmcheck.questionnaire import parse_questionnaire
+from crmcheck.questionnaire import Questionnaire, parse_questionnaire
 from crmcheck.resources import default_questionnaire, sample_answers
-from crmcheck.store import open_store
+from crmcheck.store import Store, open_store
 
 
 class TimedScript:
@@ -53,6 +53,26 @@ class TimedScript:
         pass
 
 
+def answer_latencies(store: Store, q: Questionnaire, text: str, answers: int) -> tuple[list[float], int]:
+    """Interview new respondents of a new assessment until ``answers`` replies; return the ms samples, sorted.
+
+    Also returns how many respondents it took. Shared with bench/bench_postgres.py.
+    """
+    scope = [ScopedProcess(p.id, p.title, p.importance) for p in q.processes]
+    aid = store.create_assessment(text, "Bench Ltd", "2026-Q4", dt.date(2026, 11, 23), scope)
+    script = TimedScript(answers, random.Random(7))
+    person = 0
+    while len(script.samples) < answers:
+        person += 1
+        rid = store.add_respondent(aid, f"Respondent {person}", "Role", "Dept")
+        script.replied_at = None
+        try:
+            Interview(q, scope, script, store, rid).run()
+        except KeyboardInterrupt:
+            break
+    return sorted(s * 1000 for s in script.samples), person
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=1000)
@@ -69,19 +89,7 @@ def main() -> int:
             sample.client = f"Client {i % 20}"
             store.import_assessment(text, sample)
         filled = time.perf_counter() - t0
-        scope = [ScopedProcess(p.id, p.title, p.importance) for p in q.processes]
-        aid = store.create_assessment(text, "Bench Ltd", "2026-Q4", dt.date(2026, 11, 23), scope)
-        script = TimedScript(args.answers, random.Random(7))
-        person = 0
-        while len(script.samples) < args.answers:
-            person += 1
-            rid = store.add_respondent(aid, f"Respondent {person}", "Role", "Dept")
-            script.replied_at = None
-            try:
-                Interview(q, scope, script, store, rid).run()
-            except KeyboardInterrupt:
-                break
-        ms = sorted(s * 1000 for s in script.samples)
+        ms, person = answer_latencies(store, q, text, args.answers)
         median = statistics.median(ms)
         p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
         print(f"store: {args.existing} assessments imported in {filled:.1f} s; "

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import statistics
 import subprocess
 import sys
@@ -29,11 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pgserver
-from bench_interview import TimedScript
+from bench_interview import answer_latencies
 
-from crmcheck.answers import ScopedProcess
 from crmcheck.assess import load_answers_file
-from crmcheck.interview import Interview
 from crmcheck.questionnaire import parse_questionnaire
 from crmcheck.resources import default_questionnaire, sample_answers
 from crmcheck.store import open_store
@@ -67,21 +64,7 @@ def fill(url: str, n: int, text: str) -> float:
 
 
 def interview_ms(url: str, answers: int, text: str) -> tuple[float, float]:
-    q = parse_questionnaire(text)
-    store = open_store(url)
-    scope = [ScopedProcess(p.id, p.title, p.importance) for p in q.processes]
-    aid = store.create_assessment(text, "Bench Ltd", "2026-Q4", dt.date(2026, 11, 23), scope)
-    script = TimedScript(answers, random.Random(7))
-    person = 0
-    while len(script.samples) < answers:
-        person += 1
-        rid = store.add_respondent(aid, f"Respondent {person}", "Role", "Dept")
-        script.replied_at = None
-        try:
-            Interview(q, scope, script, store, rid).run()
-        except KeyboardInterrupt:
-            break
-    ms = sorted(s * 1000 for s in script.samples)
+    ms, _ = answer_latencies(open_store(url), parse_questionnaire(text), text, answers)
     return statistics.median(ms), ms[min(len(ms) - 1, int(len(ms) * 0.99))]
 
 

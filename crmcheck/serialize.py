@@ -29,11 +29,6 @@ __all__ = ["comparison_data", "scorecard_data", "trend_data"]
 FORMAT = "crmcheck.scorecard/2"
 
 
-def r1(value: float | None) -> float | None:
-    """Round a score for output (one decimal, half up: ``crmcheck.figures``); keep None for 'not assessed'."""
-    return data(value)
-
-
 def _where(process: str) -> str | None:
     return None if process == PROGRAMME else process
 
@@ -94,8 +89,8 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
         "verdict_reasons": findings.verdict_reasons,
         "completeness": round(card.completeness, 3),
         "draft": card.draft,  # some question asked was answered by nobody
-        "sections": {k: r1(v) for k, v in card.sections.items()},
-        "criteria": {k: r1(v) for k, v in card.criteria.items()},
+        "sections": {k: data(v) for k, v in card.sections.items()},
+        "criteria": {k: data(v) for k, v in card.criteria.items()},
         "targets": dict(card.targets),
         "processes": [
             {
@@ -103,13 +98,13 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
                 "title": p.title,
                 "importance": p.importance,
                 "custom": p.custom,
-                "score": r1(p.score),
-                "criteria": {k: r1(v) for k, v in p.criteria.items()},
+                "score": data(p.score),
+                "criteria": {k: data(v) for k, v in p.criteria.items()},
             }
             for p in card.processes
         ],
         "sins": [
-            {"id": s.id, "title": s.title, "score": r1(s.score), "risk": r1(s.risk), "level": s.level}
+            {"id": s.id, "title": s.title, "score": data(s.score), "risk": data(s.risk), "level": s.level}
             for s in card.sins
         ],
         "blockers": [
@@ -157,7 +152,7 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
 
 
 def _delta(d: Any) -> dict[str, Any]:
-    before, after = r1(d.before), r1(d.after)
+    before, after = data(d.before), data(d.after)
     # The change of the figures given, so before + change = after in the JSON too.
     change = None if before is None or after is None else fixed(after - before, 1)
     out = {"id": d.id, "title": d.title, "before": before, "after": after, "change": change}

@@ -53,27 +53,26 @@ def resolve_url(url: str | None) -> str:
     return url
 
 
+def _credentials(url: str) -> tuple[str, str, str, str] | None:
+    """Split ``scheme://user:password@host…`` into (scheme://, user, password, host…); None without a password."""
+    scheme, sep, rest = url.partition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return None
+    user, _, password = userinfo.partition(":")
+    return scheme + sep, user, password, host
+
+
 def mask_url(url: str) -> str:
     """Return ``url`` with its password replaced by ``***``, for every message and log line."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    userinfo, at, host = rest.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    user = userinfo.partition(":")[0]
-    return f"{scheme}{sep}{user}:***@{host}"
+    parts = _credentials(url)
+    return url if parts is None else f"{parts[0]}{parts[1]}:***@{parts[3]}"
 
 
 def url_password(url: str | None) -> str | None:
-    """Return the password in ``url`` as written and as percent-decoded (for scrubbing output), or None."""
-    if not url:
-        return None
-    rest = url.partition("://")[2]
-    userinfo, at, _ = rest.rpartition("@")
-    if not at or ":" not in userinfo:
-        return None
-    return userinfo.partition(":")[2] or None
+    """Return the password in ``url`` as written (percent-encoded or not), or None."""
+    parts = _credentials(url) if url else None
+    return parts[2] or None if parts else None
 
 
 def sqlite_path(url: str | None) -> Path | None:

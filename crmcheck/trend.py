@@ -137,10 +137,6 @@ def render_trend_text(t: Trend, *, color: bool = False, width: int = 120) -> str
     return "\n".join(lines)
 
 
-def _r1(value: float | None) -> float | None:
-    return figures.data(value)
-
-
 def trend_data(t: Trend) -> dict[str, Any]:
     """Return a trend as JSON-ready data (format crmcheck.trend/1, documented in the README)."""
     return {
@@ -149,7 +145,8 @@ def trend_data(t: Trend) -> dict[str, Any]:
         "points": [
             {"label": p.label, "date": p.date.isoformat(), "questionnaire": p.questionnaire, "index": p.index,
              "band": p.band, "verdict": p.verdict, "stage": p.stage, "completeness": round(p.completeness, 3),
-             "criteria": {k: _r1(v) for k, v in p.criteria.items()}, "sins": {k: _r1(v) for k, v in p.sins.items()}}
+             "criteria": {k: figures.data(v) for k, v in p.criteria.items()},
+             "sins": {k: figures.data(v) for k, v in p.sins.items()}}
             for p in t.points
         ],
         "targets": t.targets,

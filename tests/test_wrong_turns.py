@@ -156,8 +156,8 @@ def test_compare_names_each_stage_and_the_index_change_with_its_decimal(tmp_path
     assert __import__("re").search(r"[▲▼=]\s*\d+\.\d", change), change
 
 
-@pytest.mark.parametrize("columns", [60, 80, 120])
-def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
+def on_screen(tmp_path: Path, columns: int, *args: str) -> list[str]:
+    """Run crmcheck over the stored history in a pseudo-terminal ``columns`` wide; return its non-blank lines."""
     import shutil
     import sys
 
@@ -165,10 +165,15 @@ def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
 
     db = stored(tmp_path)
     exe = shutil.which("crmcheck") or str(Path(sys.executable).parent / "crmcheck")
-    child = pexpect.spawn(exe, ["--db", str(db), "list"], dimensions=(24, columns), encoding="utf-8",
+    child = pexpect.spawn(exe, ["--db", str(db), *args], dimensions=(40, columns), encoding="utf-8",
                           env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)}, timeout=30)
     child.expect(pexpect.EOF)
-    lines = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    return [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("columns", [60, 80, 120])
+def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
+    lines = on_screen(tmp_path, columns, "list")
     assert lines[0].startswith("  id  client / label") and len(lines) == 3, lines
     assert all(len(line) <= columns for line in lines), lines
     assert ("stage" in lines[0]) == (columns >= 100)
@@ -176,17 +181,7 @@ def test_list_fits_the_terminal(tmp_path: Path, columns: int) -> None:
 
 @pytest.mark.parametrize("columns", [60, 80, 120])
 def test_trend_fits_the_terminal(tmp_path: Path, columns: int) -> None:
-    import shutil
-    import sys
-
-    import pexpect
-
-    db = stored(tmp_path)
-    exe = shutil.which("crmcheck") or str(Path(sys.executable).parent / "crmcheck")
-    child = pexpect.spawn(exe, ["--db", str(db), "trend", "acme"], dimensions=(40, columns), encoding="utf-8",
-                          env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1", "HOME": str(tmp_path)}, timeout=30)
-    child.expect(pexpect.EOF)
-    lines = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    lines = on_screen(tmp_path, columns, "trend", "acme")
     assert any(line.startswith("Readiness index") for line in lines), lines
     assert all(len(line) <= columns for line in lines), [line for line in lines if len(line) > columns]
     assert any("since 2026-Q3" in line for line in lines)  # every change says what it is since

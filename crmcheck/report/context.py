@@ -835,17 +835,13 @@ def _band(q: Questionnaire, value: float) -> str:
 # ---------------------------------------------------------------- history: since last quarter, trend, targets
 
 
-def _r1(value: float | None) -> float | None:
-    return figures.data(value)
-
-
 def _digits(kind: str) -> int:
     return figures.INDEX_DIGITS if kind == "index" else figures.SCORE_DIGITS
 
 
 def _move(d: Delta, kind: str) -> Move:
-    return Move(d.id, d.title, kind, _r1(d.before), _r1(d.after), figures.change(d.after, d.before, _digits(kind)),
-                d.target)
+    return Move(d.id, d.title, kind, figures.data(d.before), figures.data(d.after),
+                figures.change(d.after, d.before, _digits(kind)), d.target)
 
 
 def _actions(refs: Sequence[ActionRef], titles: dict[str, str]) -> list[ActionChange]:
@@ -875,8 +871,9 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
 
     down = sorted((c for c in cmp.answers if c.before is not None and c.after is not None and c.after < c.before),
                   key=lambda c: (fell(c) == 0, (c.after or 0) - (c.before or 0)))
-    answers_down = [AnswerMove(where(c.process), c.question, _text(after.questionnaire, c.question), _r1(c.before),
-                               _r1(c.after), [RespondentMove(*r) for r in c.respondents]) for c in down]
+    answers_down = [AnswerMove(where(c.process), c.question, _text(after.questionnaire, c.question),
+                               figures.data(c.before), figures.data(c.after),
+                               [RespondentMove(*r) for r in c.respondents]) for c in down]
     answers_up = sum(1 for c in cmp.answers if c.before is not None and c.after is not None and c.after > c.before)
 
     order = [x.name for x in sorted(after.questionnaire.scoring.risk_levels, key=lambda x: x.from_)]
@@ -898,7 +895,7 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
     out = SinceLast(
         previous=before.label,
         previous_date=before.assessment.date,
-        index=Move("index", index.title, "index", _r1(index.before), _r1(index.after),
+        index=Move("index", index.title, "index", figures.data(index.before), figures.data(index.after),
                    figures.change(index.after, index.before, figures.INDEX_DIGITS), index.target),
         band_before=before.card.band,
         band_after=after.card.band,
@@ -919,11 +916,6 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
     )
     out.sentences.extend(since_sentences(out))
     return out
-
-
-def _signed(value: float, digits: int = 0) -> str:
-    text = f"{abs(value):.{digits}f}"
-    return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
 def _moves(moves: Sequence[Move]) -> str:
@@ -1009,7 +1001,7 @@ def trend_view(snaps: Sequence[Snapshot], at: int, more_notes: Sequence[str] = (
     goals = cur.card.targets or {**cur.questionnaire.scoring.targets, **cur.assessment.targets}
 
     def series(sid: str, title: str, kind: str, values: list[float | None]) -> TrendSeries:
-        values = [_r1(v) for v in values]
+        values = [figures.data(v) for v in values]
         now = values[at]
         prev = values[at - 1] if at > 0 else None
         first = next((v for v in values[: at + 1] if v is not None), None)
@@ -1050,7 +1042,7 @@ def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetVie
     out = []
     for d in target_progress(current):
         kind = "index" if d.id == "index" else "criterion" if d.id in criteria else "sin"
-        now, before = _r1(d.after), _r1(earlier(d.id))
+        now, before = figures.data(d.after), figures.data(earlier(d.id))
         goal = d.target if d.target is not None else 0.0
         shown = None if now is None else figures.shown(now, _digits(kind))
         out.append(TargetView(d.id, d.title, kind, now, goal,
