@@ -151,7 +151,7 @@ def test_demo_pdf_shows_the_trend_and_since_last_quarter(tmp_path: Path) -> None
     titles = [item.title for item in pdf.outline if not isinstance(item, list)]
     assert "Trend" in titles
     trend_page = next(n for n in range(len(pdf.pages)) if "Scores over time" in text(n))
-    trend = text(trend_page)
+    trend = text(trend_page - 1) + text(trend_page)  # the trend follows the disagreements on their page
     assert "2026-Q2" in trend and "31.5" in trend and "2026-Q4 (this report)" in trend
     assert any("Answers that went down" in text(n) for n in (trend_page, trend_page + 1))
     # WeasyPrint once broke a question that fitted its line almost exactly after its first word
@@ -215,8 +215,28 @@ def test_the_demo_summary_with_since_last_quarter_fits_on_the_page_after_the_cov
     summary, contents = (re.sub(r"\s+", " ", pdf.pages[n].extract_text()) for n in (1, 2))
     assert "Executive summary" in summary and "Since 2026-Q3" in summary and "The first five actions" in summary
     assert "Contents" in contents and "Since 2026-Q3" not in contents
-    if paper == "a4":
-        # No near-empty page between the cover and the last one: sections that followed a forced
-        # page break (processes, methodology) now follow on, and a long roadmap stacks its lanes.
-        short = [n + 1 for n, page in enumerate(pdf.pages[1:-1], start=1) if len(page.extract_text()) < 600]
-        assert short == [], f"near-empty pages: {short}"
+    # No near-empty page between the cover and the last one: sections that followed a forced page
+    # break (processes, methodology) follow on, a long roadmap stacks its lanes, and on Letter a
+    # process page's tables sit tighter (its last rows had a page of their own).
+    assert _near_empty_pages(pdf) == []
+
+
+def _near_empty_pages(pdf: Any) -> list[int]:
+    """Return the numbers of the pages between the first and the last with under 600 characters."""
+    return [n + 1 for n, page in enumerate(pdf.pages[1:-1], start=1) if len(page.extract_text()) < 600]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_live_sample_has_no_near_empty_page(tmp_path: Path, paper: str) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from crmcheck.cli import cli
+
+    out = tmp_path / "tern.pdf"
+    env = {"COLUMNS": "100", "NO_COLOR": "1", "XDG_CONFIG_HOME": "/nonexistent-crmcheck-test"}
+    result = CliRunner().invoke(cli, ["demo", "--sample", "tern", "--no-store", "-o", str(out), "--paper", paper],
+                                env=env)
+    assert result.exit_code == 0, result.output
+    assert _near_empty_pages(PdfReader(out)) == []

@@ -316,7 +316,7 @@ def test_a_drop_and_a_regressed_answer_are_named() -> None:
 def test_trend_section_has_the_chart_the_scores_over_time_and_the_notes() -> None:
     html = html_for(history_context(), DEFAULT_BRAND)
     trend = html[html.index('<section id="trend"'):html.index('<section id="methodology"')]
-    assert trend.startswith('<section id="trend" class="section-start">')
+    assert trend.startswith('<section id="trend" class="section-follows">')  # on the disagreements' page
     chart = re.search(r'<svg\b[^>]*id="chart-trend".*?</svg>', trend, flags=re.S)
     assert chart is not None and "<script" not in chart.group(0)
     assert ">65.5</text>" in chart.group(0)
