@@ -188,8 +188,10 @@ def scorecard_renderable(
         lines = []
         for r in found.disagreements:
             where = "Programme" if r.process == PROGRAMME else _title(card, r.process)
-            who = ", ".join(f"{name} {a.level}" for name, a in r.answers.items() if a.level is not None)
-            lines.append(_s(f"{where} · {_asked(q, r.question)}: {who}"))
+            who = ", ".join(f"{name} {a.level}" + (f" ({a.basis})" if a.evidenced else "")
+                            for name, a in r.answers.items() if a.level is not None)
+            tag = " — a claim the evidence contradicts" if r.contradiction else ""
+            lines.append(_s(f"{where} · {_asked(q, r.question)}: {who}{tag}"))
         parts.append(_bullets(Text("Disagreements", style="bold yellow"), lines))
     if found.open_blockers:
         t = Text("Open blockers ", style="bold red")

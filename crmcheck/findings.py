@@ -423,7 +423,8 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
     plain = [r for r in card.disagreements if not r.contradiction]
     if plain:
         n = len(plain)
-        out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n} "
+        more = " more" if contradictions else ""  # the contradictions are disagreements too, counted above
+        out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n}{more} "
                    f"question{'s' if n != 1 else ''}: the processes concerned are seen differently "
                    "across departments.")
     if coverage.dont_know:

@@ -286,7 +286,7 @@ def test_the_reasons_read_in_full_for_a_mixed_assessment() -> None:
         "Blocker: “Is there a named owner?” (Sales) is at 0.0, below 1; it caps the verdict at No-go.",
         "7 of 8 questions were answered (88%); 1 nobody was asked or answered.",
         "1 claim is contradicted by evidence shown or measured; the evidence counts, the claim does not.",
-        "Respondents disagree by 2 levels or more on 1 question: the processes concerned are seen differently "
+        "Respondents disagree by 2 levels or more on 1 more question: the processes concerned are seen differently "
         "across departments.",
         "Nobody could answer 1 question; it counts at the lowest level in the index until someone can vouch "
         "for it, but drives no risk.",
@@ -306,3 +306,25 @@ def test_the_uncertainty_lists_each_hesitation_by_who_where_and_which_levels() -
     assert u.hesitations == [Hesitation("Ana", "sales", "meas-kpi", 2, 3),
                              Hesitation("Ben", PROGRAMME, "strat-agreed", 1, 0)]
     assert u.low.index < score(Q, a).index < u.high.index
+
+
+def test_the_terminal_names_the_evidence_behind_a_disagreement_and_marks_a_contradiction() -> None:
+    from rich.console import Console
+
+    from crmcheck.console import scorecard_renderable
+    from crmcheck.plan import build_action_plan
+
+    said = with_answer("Ana", "sales", "meas-kpi", Answer(level=3))
+    said = with_answer("Ana", "sales", "own-owner", Answer(level=4), said)
+    shown = with_answer("Ben", "sales", "meas-kpi", Answer(level=2, basis="seen"))
+    shown = with_answer("Ben", "sales", "own-owner", Answer(level=2), shown)  # said against said, 2 apart
+    card, f = findings_for({"Ana": said, "Ben": shown}, ["sales"])
+    console = Console(width=200, record=True, no_color=True)
+    console.print(scorecard_renderable(Q, card, build_action_plan(Q, card), f))
+    out = console.export_text()
+    lines = {line.split("·", 1)[1].strip() for line in out.splitlines() if line.lstrip().startswith("• Sales ·")}
+    kpi = next(x for x in lines if "Ana 3" in x)
+    owner = next(x for x in lines if "Ana 4" in x)
+    assert kpi.endswith("Ana 3, Ben 2 (seen) — a claim the evidence contradicts")
+    assert owner.endswith("Ana 4, Ben 2")  # a plain disagreement: no basis to name, nothing contradicted
+    assert "Respondents disagree by 2 levels or more on 1 more question" in out
