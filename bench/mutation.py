@@ -2,8 +2,10 @@
 
 Runs ``mutmut run`` with the configuration in pyproject.toml ([tool.mutmut]: the modules mutated
 and the tests that must catch them), then prints, per module, how many mutants the tests killed,
-and the functions where most survived. Not part of the default suite: a full run takes about ten
-minutes on two cores.
+and the functions where most survived. Survivors listed in ``bench/mutation_equivalent.yaml`` (a
+change that cannot alter behaviour, with the reason) are counted apart and left out of the score's
+denominator; a listed mutant that no longer survives is reported, so the list stays true. Not part
+of the default suite: a full run takes about 40 minutes on two cores.
 
     pip install -e '.[dev]'
     python bench/mutation.py            # run, then report
@@ -22,6 +24,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+EQUIVALENT = ROOT / "bench" / "mutation_equivalent.yaml"
 LINE = re.compile(r"^\s*(crmcheck\.\w+)\.(\S+?)__mutmut_\d+: (.+)$")
 
 
@@ -31,26 +34,46 @@ def run(children: int) -> None:
                    stdout=subprocess.DEVNULL)
 
 
+def equivalent() -> dict[str, str]:
+    """Return the surviving mutants known to be equivalent, each with why."""
+    import yaml
+
+    return yaml.safe_load(EQUIVALENT.read_text(encoding="utf-8")) or {} if EQUIVALENT.is_file() else {}
+
+
 def report(top: int) -> int:
     """Print the kill ratio per module and the functions with the most survivors."""
     out = subprocess.run(["mutmut", "results", "--all", "true"], cwd=ROOT, check=True, capture_output=True,
                          text=True).stdout
+    known = equivalent()
     modules: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     functions: dict[tuple[str, str], collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    stale = []
     for line in out.splitlines():
         m = LINE.match(line)
         if m:
             module, function, status = m.groups()
+            name = line.split(":", 1)[0].strip()
+            if name in known:
+                if status == "survived":
+                    status = "equivalent"
+                elif status == "killed":
+                    stale.append(name)
             modules[module][status] += 1
             functions[(module, function)][status] += 1
     if not modules:
         print("no mutmut results; run without --report first", file=sys.stderr)
         return 2
-    print(f"{'module':<22} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'score':>6}")
+    print(f"{'module':<22} {'mutants':>8} {'killed':>7} {'survived':>9} {'equivalent':>11} {'no tests':>9} "
+          f"{'score':>6}")
     for module, c in sorted(modules.items()):
         total = sum(c.values())
-        print(f"{module:<22} {total:>8} {c['killed']:>7} {c['survived']:>9} {c['no tests']:>9} "
-              f"{c['killed'] / total:>6.0%}")
+        counted = total - c["equivalent"] - c["not checked"]
+        score = f"{c['killed'] / counted:>6.1%}" if counted else "     -"
+        print(f"{module:<22} {total:>8} {c['killed']:>7} {c['survived']:>9} {c['equivalent']:>11} "
+              f"{c['no tests']:>9} {score}")
+    for name in stale:
+        print(f"listed as equivalent but killed now, remove it from {EQUIVALENT.name}: {name}")
     print(f"\nmost survivors ({top}):")
     for (module, function), c in sorted(functions.items(), key=lambda kv: -kv[1]["survived"])[:top]:
         if c["survived"]:

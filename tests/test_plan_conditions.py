@@ -186,6 +186,7 @@ def test_an_actions_gap_is_rounded_to_three_places() -> None:
     ("x" * 70, "“" + "x" * 70 + "”"),  # exactly the room: kept whole
     ("word " * 14 + "w", "“" + ("word " * 13).strip() + " word…”"),  # 71 characters: cut at the last word
     ("a" * 60 + " bbbbbbb, cccccccccc", "“" + "a" * 60 + " bbbbbbb…”"),  # the comma before the cut goes
+    ("a" * 60 + " CRM-X cccccccccc", "“" + "a" * 60 + " CRM-X…”"),  # only punctuation goes, not letters
 ])
 def test_a_quoted_question_is_cut_at_a_word_with_an_ellipsis(text: str, said: str) -> None:
     assert _said(text) == said
@@ -298,3 +299,23 @@ def test_an_open_blocker_does_not_bind_when_the_index_keeps_go_out_of_reach() ->
     assert unblocked_verdict(q, card) != "Go" and card.open_blockers
     clears = {a.rule: a.clears_blocker for a in build_action_plan(q, card).actions}
     assert clears["find-out"] is False
+
+
+def test_a_sin_at_no_risk_fires_a_low_risk_rule_with_no_gap() -> None:
+    action, _ = fire({"sin": "strategy", "risk": ["low"]}, {"Ana": everything(Q, 4, ["sales"])}, ["sales"])
+    assert action is not None
+    assert action.triggers[0].text == "No CRM strategy: low risk (0)"
+    assert (action.triggers[0].gap, action.priority) == (0.0, 0.0)
+
+
+def test_a_disagreements_share_is_its_spread_over_the_scales_range_whatever_its_lowest_level() -> None:
+    maturity = Q.scales["maturity"]
+    one_to_five = maturity.model_copy(update={"levels": [lv.model_copy(update={"value": lv.value + 1})
+                                                         for lv in maturity.levels]})
+    q = Q.model_copy(update={"scales": {**Q.scales, "maturity": one_to_five}})
+    ana = everything(q, 4, ["sales"])
+    ben = everything(q, 4, ["sales"])
+    ana["sales"]["meas-kpi"], ben["sales"]["meas-kpi"] = 5, 2  # 3 levels apart on a range of 4
+    action, _ = fire({"disagreement": "any"}, {"Ana": ana, "Ben": ben}, ["sales"], scope="process", q=q)
+    assert action is not None
+    assert action.triggers[0].gap == pytest.approx(3 / 4 * 3 / 5)  # spread / range × importance / 5
