@@ -266,7 +266,7 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
         card.disagreements,
         key=lambda r: (-(r.spread or 0), -importance.get(r.process, q.scoring.programme_importance)))
     coverage = _coverage(visible)
-    uncertainty = None if assessment is None else _uncertainty(q, card, assessment)
+    uncertainty = None if assessment is None else _uncertainty(q, assessment)
     contradictions = [r for r in disagreements if r.contradiction]
     if card.assessed:
         reasons = _verdict_reasons(q, card, list(card.blockers), open_blockers, coverage, risks, contradictions,
@@ -363,7 +363,7 @@ def _read(a: Assessment, pick: str) -> Assessment:
     return dataclasses.replace(a, respondents=people)
 
 
-def _uncertainty(q: Questionnaire, card: Scorecard, a: Assessment) -> Uncertainty | None:
+def _uncertainty(q: Questionnaire, a: Assessment) -> Uncertainty | None:
     hesitations = [Hesitation(r.name, g, qid, ans.level, ans.alt)
                    for r in a.respondents for (g, qid), ans in r.answers.items()
                    if ans.alt is not None and ans.level is not None]
