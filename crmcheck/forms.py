@@ -1042,9 +1042,9 @@ def import_form(store: Store, path: Path | str, *, replace_answers: bool = False
                          "imported; --replace takes the form's answers)" for d in differences])
     merged = {**person.answers, **writes}
     form_steps = given.spec.steps
-    hidden = sum(1 for s in form_steps if s.key in given.answers and not _visible(q, s, merged))
+    hidden = sum(1 for s in form_steps if s.key in given.answers and not _visible(s, merged))
     steps = respondent_steps(q, a, replace(person, answers=merged))
-    complete = all(s.key in merged for s in steps if _visible(q, s, merged))
+    complete = all(s.key in merged for s in steps if _visible(s, merged))
     # A finished interview stays finished when a form adds to it; an unfinished one finishes once all is answered.
     store.save_form(_respondent_id(store, stored.id, person.name), writes, sent=given.spec.sent, returned=now,
                     questions=len(form_steps), answered=len(given.answers),
@@ -1074,8 +1074,8 @@ def _respondent_id(store: Store, aid: int, name: str) -> int:
     return info.id
 
 
-def _visible(q: Questionnaire, step: Step, answers: dict[tuple[str, str], Answer]) -> bool:
-    return visible(q, step.item, {qid: a for (g, qid), a in answers.items() if g == step.group})
+def _visible(step: Step, answers: dict[tuple[str, str], Answer]) -> bool:
+    return visible(step.item, {qid: a for (g, qid), a in answers.items() if g == step.group})
 
 
 def _same_answer(stored: Answer, found: Answer) -> bool:
@@ -1135,7 +1135,7 @@ def form_status(stored: StoredAssessment, infos: list[RespondentInfo], records: 
         mine = [r for r in records if r.respondent_id == ids.get(person.name)]
         sent = mine[-1] if mine else None
         back = max((r.returned for r in mine if r.returned), default=None)
-        steps = [s for s in respondent_steps(q, a, person) if _visible(q, s, person.answers)]
+        steps = [s for s in respondent_steps(q, a, person) if _visible(s, person.answers)]
         answered = sum(1 for s in steps if s.key in person.answers)
         overdue = bool(sent and sent.due and sent.due < today and (back is None or back < sent.sent))
         out.append(FormStatus(person.name, person.role, person.department, sent.sent if sent else None,

@@ -198,7 +198,7 @@ class Interview:
 
     def is_visible(self, step: Step) -> bool:
         """Return whether the respondent is asked this step, given their answers so far."""
-        return visible(self.q, step.item, self._by_group.get(step.group, {}))
+        return visible(step.item, self._by_group.get(step.group, {}))
 
     def may_be_asked(self, step: Step) -> bool:
         """Return whether a step is visible, or could become so once the answers it depends on are given."""

@@ -141,7 +141,7 @@ class Scorecard:
     index: float
     band: str
     verdict: Verdict
-    verdict_reasons: list[str]
+    verdict_reasons: list[str]  # what the index and sin risks give; the blockers are worded in findings
     sections: dict[str, float | None]
     criteria: dict[str, float | None]
     processes: list[ProcessScore]
@@ -241,19 +241,19 @@ def items_for(q: Questionnaire, process: ScopedProcess | None) -> list[Item]:
     return q.process_items("" if process.custom else process.id)
 
 
-def visible(q: Questionnaire, item: Item, answers: dict[str, Answer]) -> bool:
+def visible(item: Item, answers: dict[str, Answer]) -> bool:
     """Return whether a respondent is asked ``item``, given their answers in that group."""
     cond = item.question.show_if
-    return cond is None or _holds(q, cond, answers)
+    return cond is None or _holds(cond, answers)
 
 
-def _holds(q: Questionnaire, cond: Condition, answers: dict[str, Answer]) -> bool:
+def _holds(cond: Condition, answers: dict[str, Answer]) -> bool:
     if cond.all is not None:
-        return all(_holds(q, c, answers) for c in cond.all)
+        return all(_holds(c, answers) for c in cond.all)
     if cond.any is not None:
-        return any(_holds(q, c, answers) for c in cond.any)
+        return any(_holds(c, answers) for c in cond.any)
     if cond.not_ is not None:
-        return not _holds(q, cond.not_, answers)
+        return not _holds(cond.not_, answers)
     ans = answers.get(cond.question or "")
     if cond.answer is not None:
         if cond.answer == "unanswered":
@@ -288,7 +288,7 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
             any_visible = False
             for r in a.respondents:
                 mine = per_resp[(r.name, group)]
-                if not r.asked_about(group) or not q.asks(item, a.stage) or not visible(q, item, mine):
+                if not r.asked_about(group) or not q.asks(item, a.stage) or not visible(item, mine):
                     continue
                 any_visible = True
                 asked[r.name] += 1
@@ -461,8 +461,9 @@ def _verdict(
         if too_risky:
             verdict = "Conditional"
             risky = [sn.title for sn in sins if sn.level is not None and order.index(sn.level) == worst]
+            named = risky[0] if len(risky) == 1 else ", ".join(risky[:-1]) + " and " + risky[-1]
             reasons.append(f"index {index:.1f} reaches Go ({rule.go.min_index:g}) but "
-                           f"{', '.join(risky)} {'is' if len(risky) == 1 else 'are'} at {order[worst]} risk")
+                           f"{named} {'is' if len(risky) == 1 else 'are'} at {order[worst]} risk")
         else:
             verdict = "Go"
             reasons.append(f"index {index:.1f} reaches Go ({rule.go.min_index:g})")
@@ -473,16 +474,11 @@ def _verdict(
     else:
         verdict = "No-go"
         reasons.append(f"index {index:.1f} is below Conditional ({rule.conditional.min_index:g})")
+    # The blockers' own sentences are the findings' (findings.find): they need question texts and
+    # process titles, which the verdict does not.
     for b in blockers:
         if VERDICTS.index(b.caps) < VERDICTS.index(verdict):
             verdict = b.caps
-        where = "programme" if b.process == PROGRAMME else b.process
-        reasons.append(f"blocker: {b.question} ({where}) at {b.value:.1f}, below {b.below}; "
-                       f"caps the verdict at {b.caps}")
-    for o in open_blockers:
-        if verdict == "Go":
-            verdict = "Conditional"
-        where = "programme" if o.process == PROGRAMME else o.process
-        state = "nobody could answer it" if o.status == "dont_know" else "nobody answered it"
-        reasons.append(f"open blocker: {o.question} ({where}) is critical and {state}; cannot be Go until answered")
+    if open_blockers and verdict == "Go":
+        verdict = "Conditional"
     return verdict, reasons

@@ -46,7 +46,7 @@ def test_open_blockers_say_whether_nobody_could_answer_or_nobody_answered_progra
     ana = everything(Q, 4)
     ana[PROGRAMME]["strat-agreed"] = "dont_know"
     del ana["sales"]["own-owner"], ana["sales"]["own-mandate"]
-    card, f = judged({"Ana": ana})
+    _, f = judged({"Ana": ana})
     assert [(g.process, g.question) for g in f.open_blockers] == [(PROGRAMME, "strat-agreed"), ("sales", "own-owner")]
     assert reasons_with("Open blocker", f) == [
         "Open blocker: “Is there an agreed CRM strategy?” (the programme) is critical and nobody could answer it; "
@@ -113,7 +113,8 @@ def test_thin_top_risks_are_named_in_one_and_several(thin: int, sentence: str) -
     assert reasons_with("one respondent's word", f) == [sentence]
 
 
-@pytest.mark.parametrize("n, tail", [(1, " 1 blocker must be cleared first."), (2, " 2 blockers must be cleared first.")])
+@pytest.mark.parametrize("n, tail", [(1, " 1 blocker must be cleared first."),
+                                     (2, " 2 blockers must be cleared first.")])
 def test_the_headline_counts_blockers(n: int, tail: str) -> None:
     ana = everything(Q, 4)
     ana["sales"]["own-owner"] = 0

@@ -11,11 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from crmcheck import prompts
 from crmcheck.answers import custom_process_id, label_problem
-from crmcheck.cli import cli
 from crmcheck.cli.interview_cmd import _new_or_existing
 from crmcheck.interview import Interview, QuestionView, Reply
 from crmcheck.questionnaire import load_questionnaire

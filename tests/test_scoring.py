@@ -231,4 +231,4 @@ def test_show_if_conditions(cond: dict[str, object], answers: dict[str, object],
     assert item is not None
     item = dataclasses.replace(item, question=item.question.model_copy(
         update={"show_if": Condition.model_validate(cond)}))
-    assert visible(Q, item, {k: answer(v) for k, v in answers.items()}) is shown
+    assert visible(item, {k: answer(v) for k, v in answers.items()}) is shown

@@ -58,7 +58,7 @@ def assessments(draw: Any, q: Questionnaire) -> Assessment:
         for group, proc in groups:
             mine: dict[str, Answer] = {}
             for item in items_for(q, proc):
-                if not visible(q, item, mine):
+                if not visible(item, mine):
                     continue
                 ans = _answer_for(draw, q, item)
                 if ans is not None:
