@@ -218,7 +218,8 @@ def _level(q: Questionnaire, size: float) -> str:
 
 
 def _coverage(results: Iterable[QuestionResult]) -> Coverage:
-    rs = [r for r in results if r.status != "hidden"]
+    """Return what was covered of the visible question instances ``results``."""
+    rs = list(results)
     return Coverage(
         asked=len(rs),
         answered=sum(1 for r in rs if r.status != "unanswered"),

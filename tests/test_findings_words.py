@@ -207,3 +207,53 @@ def test_a_go_live_on_the_day_of_the_assessment_is_less_than_a_month_away_not_pa
     day = dataclasses.replace(card, stage="before-selection", go_live=card.date)
     reasons = find(Q, day).verdict_reasons
     assert any(f"The planned go-live ({card.date.isoformat()}) is less than a month away" in r for r in reasons)
+
+
+def test_evidence_counts_several_questions_of_each_kind() -> None:
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.resources import default_questionnaire
+
+    qb = load_questionnaire(default_questionnaire())
+    ana = everything(qb, 1, ["sales"])
+    sales = ana["sales"]
+    asked = list(sales)
+    sales[asked[0]] = sales[asked[1]] = "dont_know"
+    del sales[asked[2]], sales[asked[3]]  # nobody answered these two
+    card = score(qb, assessment(qb, {"Ana": ana, "Ben": ana}, ["sales"]))
+    (risk,) = [r for r in find(qb, card).risks if r.key == "process:sales"]
+    scored = sum(1 for r in card.questions if r.process == "sales" and r.status == "scored")
+    ev = risk.evidence
+    assert scored > 2 and (ev.answers, ev.questions, ev.dont_know, ev.not_covered) == (2 * scored, scored, 2, 2)
+
+
+def test_a_process_nobody_speaks_for_is_not_a_risk_and_breaks_nothing() -> None:
+    a = assessment(Q, {"Ana": everything(Q, 1, ["leads", "sales"])}, ["leads", "sales"])
+    a = dataclasses.replace(a, respondents=[dataclasses.replace(a.respondents[0], speaks_for=["leads"])])
+    card = score(Q, a)
+    f = find(Q, card, a)
+    assert card.process("sales") is not None and card.process("sales").score is None  # type: ignore[union-attr]
+    assert "process:sales" not in [r.key for r in f.risks] and "process:leads" in [r.key for r in f.risks]
+
+
+def test_a_sin_not_asked_at_the_stage_is_not_a_risk_and_breaks_nothing() -> None:
+    sins = [s.model_copy(update={"questions": [qu.model_copy(update={"stages": ["live"]})
+                                               for qu in s.questions]}) if s.id == "data" else s
+            for s in Q.sins]
+    q = Questionnaire.model_validate({**Q.model_dump(by_alias=True), "sins": [s.model_dump(by_alias=True)
+                                                                                for s in sins]})
+    a = dataclasses.replace(assessment(q, {"Ana": everything(q, 1, ["sales"])}, ["sales"]), stage="selecting")
+    card = score(q, a)
+    keys = [r.key for r in find(q, card, a).risks]
+    assert "sin:data" not in keys and "sin:strategy" in keys
+
+
+def test_a_shortfall_of_a_point_or_less_is_still_a_risk() -> None:
+    from crmcheck.questionnaire import load_questionnaire
+    from crmcheck.resources import default_questionnaire
+
+    qb = load_questionnaire(default_questionnaire())
+    ana, ben = everything(qb, 4, ["sales"]), everything(qb, 4, ["sales"])
+    ana["sales"]["own-escalation"] = 3  # one answer of many a level short
+    card = score(qb, assessment(qb, {"Ana": ana, "Ben": ben}, ["sales"]))
+    (risk,) = [r for r in find(qb, card).risks if r.key == "process:sales"]
+    assert 0 < risk.size <= 1

@@ -119,3 +119,16 @@ def test_a_sin_is_titled_for_the_stage() -> None:
     assert titles["hosting-decision"] == "Weak hold on the CRM platform and its contract"
     assert score(q, dataclasses.replace(a, stage="before-selection")).sin(
         "hosting-decision").title == "Hasty hosting decision"  # type: ignore[union-attr]
+
+
+def test_three_sins_at_the_worst_risk_are_named_as_a_list() -> None:
+    data = next(s for s in Q.sins if s.id == "data")
+    people = data.model_copy(update={"id": "people", "title": "Users not involved", "questions": [
+        data.questions[0].model_copy(update={"id": "people-involved"})]})
+    q = _verdict_rule(Questionnaire.model_validate({**Q.model_dump(by_alias=True), "sins": [
+        *[s.model_dump(by_alias=True) for s in Q.sins], people.model_dump(by_alias=True)]}), go=40)
+    ana = everything(q, 4, ["sales"])
+    ana[PROGRAMME].update({"strat-agreed": 1, "data-single-view": 1, "people-involved": 1})
+    card = score(q, assessment(q, {"Ana": ana, "Ben": ana}, ["sales"]))
+    assert card.verdict_reasons == [f"index {card.index:.1f} reaches Go (40) but No CRM strategy, No data "
+                                    "integration and Users not involved are at high risk"]
