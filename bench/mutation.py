@@ -5,7 +5,7 @@ and the tests that must catch them), then prints, per module, how many mutants t
 and the functions where most survived. Survivors listed in ``bench/mutation_equivalent.yaml`` (a
 change that cannot alter behaviour, with the reason) are counted apart and left out of the score's
 denominator; a listed mutant that no longer survives is reported, so the list stays true. Not part
-of the default suite: a full run takes about 40 minutes on two cores.
+of the default suite: a full run takes about an hour on two cores.
 
     pip install -e '.[dev]'
     python bench/mutation.py            # run, then report
