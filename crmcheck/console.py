@@ -179,9 +179,8 @@ def scorecard_renderable(
     if card.blockers:
         t = Text("Blockers\n", style="bold red")
         for b in card.blockers:
-            item = q.question(b.question)
             where = "programme" if b.process == PROGRAMME else _title(card, b.process)
-            t.append(_s(f"  • {where}: {item.question.text if item else b.question} "
+            t.append(_s(f"  • {where}: {q.question_text(b.question)} "
                         f"({b.value:.1f} < {b.below}; caps at {b.caps})") + "\n")
         parts.append(t)
     if card.disagreements:
@@ -245,9 +244,8 @@ def _bullets(title: Text, items: list[str]) -> Group:
 
 
 def _asked(q: Questionnaire, question_id: str) -> str:
-    """Return a question as the client reads it (its text in quotes), never its id."""
-    item = q.item_index.by_id.get(question_id)
-    return f"“{item.question.text}”" if item else question_id
+    """Return a question as the client reads it, in quotes."""
+    return f"“{q.question_text(question_id)}”"
 
 
 def _title(card: Scorecard, process_id: str) -> str:
@@ -360,13 +358,11 @@ def comparison_renderable(c: Any) -> Group:
         t.add_column("Before", justify="right")
         t.add_column("After", justify="right")
         t.add_column("Who")
-        items = a.questionnaire.item_index.by_id
         for ch in c.answers:
             who = "; ".join(f"{n}: {x} → {y}" for n, x, y in ch.respondents)
             # Titles and question text, never ids: this table is read by the client too.
             where = "Programme" if ch.process in (None, "programme") else _title(a.card, ch.process)
-            item = items.get(ch.question)
-            t.add_row(plain(where), plain(item.question.text if item else ch.question),
+            t.add_row(plain(where), plain(a.questionnaire.question_text(ch.question)),
                       "—" if ch.before is None else f"{ch.before:.1f}",
                       "—" if ch.after is None else f"{ch.after:.1f}", plain(who))
         parts.append(t)

@@ -400,19 +400,19 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
                        "confirm them before the verdict is used.")
     for b in blockers:
         where = "the programme" if b.process == PROGRAMME else _title(card, b.process)
-        out.append(f"Blocker: “{_text(q, b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
+        out.append(f"Blocker: “{q.question_text(b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
                    f"it caps the verdict at {b.caps}.")
     for b in card.deferred_blockers:
         ps = card.process(b.process)
         wave = ps.wave if ps is not None else None
-        out.append(f"“{_text(q, b.question)}” ({_title(card, b.process)}, wave {wave}) is at {b.value:.1f}, "
+        out.append(f"“{q.question_text(b.question)}” ({_title(card, b.process)}, wave {wave}) is at {b.value:.1f}, "
                    f"below {b.below}; it does not hold up wave {card.wave}, but must be cleared before wave "
                    f"{wave} goes live.")
     for g in open_blockers:
         where = "the programme" if g.process == PROGRAMME else _title(card, g.process)
         res = card.result(g.process, g.question)
         state = "nobody could answer it" if res is not None and res.status == "dont_know" else "nobody answered it"
-        out.append(f"Open blocker: “{_text(q, g.question)}” ({where}) is critical and {state}; "
+        out.append(f"Open blocker: “{q.question_text(g.question)}” ({where}) is critical and {state}; "
                    "the verdict cannot be Go until it is answered.")
     if coverage.asked and coverage.share < 1:
         out.append(f"{coverage.answered} of {coverage.asked} questions were answered "
@@ -465,11 +465,6 @@ def _timetable(card: Scorecard) -> str | None:
 def _title(card: Scorecard, pid: str) -> str:
     ps = card.process(pid)
     return ps.title if ps else pid
-
-
-def _text(q: Questionnaire, qid: str) -> str:
-    item = q.question(qid)
-    return item.question.text if item else qid
 
 
 def _join(items: list[str]) -> str:

@@ -218,7 +218,7 @@ def _condition_words(q: Questionnaire, cond: Condition, group: str, numbers: dic
     qid = cond.question or ""
     number = numbers.get((group, qid))
     item = q.question(qid)
-    which = f"question {number}" if number is not None else f"“{item.question.text if item else qid}”"
+    which = f"question {number}" if number is not None else f"“{q.question_text(qid)}”"
     if cond.answer == "unanswered":
         return f"{which} is left empty"
     if cond.answer is not None:

@@ -370,6 +370,11 @@ class Questionnaire(_Model):
         """Return a question, wherever it is defined."""
         return _index(self).by_id.get(question_id)
 
+    def question_text(self, question_id: str) -> str:
+        """Return a question's text as the client reads it (its id only if this version has no such question)."""
+        item = self.question(question_id)
+        return item.question.text if item else question_id
+
     def scale_of(self, question: Question) -> Scale:
         """Return a question's scale."""
         return self.scales[question.scale]

@@ -121,7 +121,7 @@ def render_trend_text(t: Trend, *, color: bool = False, width: int = 120) -> str
         moved = figures.change(last, first, digits) if len(series) > 1 else None
         move = "" if moved is None else figures.signed(moved, digits)
         goal = t.targets.get(key)
-        met = last is not None and goal is not None and figures.shown(last, digits) >= goal
+        met = last is not None and goal is not None and figures.met(last, goal, digits)
         target = "" if goal is None else f"target {goal:g}" + (" ✓" if met else "")
         now = figures.text(last, digits)
         lines.append(f"{_s(title):<{width_t}}  {sparkline(series)}  {now:>5} {move:>{room}}  {target}".rstrip())

@@ -124,3 +124,15 @@ scoring:
     go: {{min_index: 70, max_risk: low}}
     conditional: {{min_index: 45}}
 """
+
+
+def edit_question(q: Questionnaire, question_id: str, **changes: Any) -> Questionnaire:
+    """Return ``q`` with one question's fields changed (stages, critical…), validated afresh."""
+    def edit(group: Any) -> Any:
+        return group.model_copy(update={"questions": [qu.model_copy(update=changes) if qu.id == question_id else qu
+                                                      for qu in group.questions]})
+
+    data = q.model_dump(by_alias=True)
+    for key in ("criteria", "processes", "sins"):
+        data[key] = [edit(g).model_dump(by_alias=True) for g in getattr(q, key)]
+    return Questionnaire.model_validate(data)

@@ -10,7 +10,7 @@ import dataclasses
 from typing import Any
 
 import pytest
-from builders import assessment, everything, mini
+from builders import assessment, edit_question, everything, mini
 
 from crmcheck.answers import Answer
 from crmcheck.findings import Evidence, Findings, find, headline
@@ -236,11 +236,7 @@ def test_a_process_nobody_speaks_for_is_not_a_risk_and_breaks_nothing() -> None:
 
 
 def test_a_sin_not_asked_at_the_stage_is_not_a_risk_and_breaks_nothing() -> None:
-    sins = [s.model_copy(update={"questions": [qu.model_copy(update={"stages": ["live"]})
-                                               for qu in s.questions]}) if s.id == "data" else s
-            for s in Q.sins]
-    q = Questionnaire.model_validate({**Q.model_dump(by_alias=True), "sins": [s.model_dump(by_alias=True)
-                                                                                for s in sins]})
+    q = edit_question(Q, "data-single-view", stages=["live"])  # the data sin's only question
     a = dataclasses.replace(assessment(q, {"Ana": everything(q, 1, ["sales"])}, ["sales"]), stage="selecting")
     card = score(q, a)
     keys = [r.key for r in find(q, card, a).risks]

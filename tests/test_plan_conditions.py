@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from builders import assessment, everything, mini
+from builders import assessment, edit_question, everything, mini
 
 from crmcheck.answers import Answer
 from crmcheck.plan import Action, _said, build_action_plan, owner_for
@@ -249,12 +249,7 @@ def _programme_blocker_questionnaire() -> Questionnaire:
     """Return mini with the strategy question capping at No-go: a programme blocker that binds."""
     item = Q.question("strat-agreed")
     assert item is not None and item.question.critical is not None
-    critical = item.question.critical.model_copy(update={"caps": "no-go"})
-    sins = [s.model_copy(update={"questions": [qu.model_copy(update={"critical": critical})
-                                               if qu.id == "strat-agreed" else qu for qu in s.questions]})
-            for s in Q.sins]
-    return Questionnaire.model_validate({**Q.model_dump(by_alias=True), "sins": [s.model_dump(by_alias=True)
-                                                                                for s in sins]})
+    return edit_question(Q, "strat-agreed", critical=item.question.critical.model_copy(update={"caps": "no-go"}))
 
 
 @pytest.mark.parametrize("room, clears", [(2, True), (1, False)])

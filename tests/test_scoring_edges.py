@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from builders import assessment, everything, mini
+from builders import assessment, edit_question, everything, mini
 
 from crmcheck.answers import Answer
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
@@ -57,11 +57,7 @@ def test_answers_about_a_process_the_respondent_does_not_speak_for_are_left_out(
 
 
 def test_an_answer_to_a_question_not_asked_at_the_stage_is_left_out() -> None:
-    sins = [s.model_copy(update={"questions": [qu.model_copy(update={"stages": ["live"]})
-                                               if qu.id == "data-single-view" else qu for qu in s.questions]})
-            for s in Q.sins]
-    q = Questionnaire.model_validate({**Q.model_dump(by_alias=True), "sins": [s.model_dump(by_alias=True)
-                                                                                for s in sins]})
+    q = edit_question(Q, "data-single-view", stages=["live"])
     ana = everything(q, 4, ["sales"])
     ana[PROGRAMME]["data-single-view"] = 0
     before = score(q, dataclasses.replace(assessment(q, {"Ana": ana}, ["sales"]), stage="before-selection"))
@@ -82,12 +78,8 @@ def test_a_level_said_equal_to_the_level_shown_is_no_contradiction() -> None:
 def test_a_blocker_carries_its_reason_and_an_open_blocker_why_it_is_open() -> None:
     item = Q.question("own-owner")
     assert item is not None and item.question.critical is not None
-    critical = item.question.critical.model_copy(update={"reason": "Nobody answers for the process."})
-    crits = [c.model_copy(update={"questions": [qu.model_copy(update={"critical": critical})
-                                                if qu.id == "own-owner" else qu for qu in c.questions]})
-             for c in Q.criteria]
-    q = Questionnaire.model_validate({**Q.model_dump(by_alias=True), "criteria": [c.model_dump(by_alias=True)
-                                                                                    for c in crits]})
+    q = edit_question(Q, "own-owner", critical=item.question.critical.model_copy(
+        update={"reason": "Nobody answers for the process."}))
     ana = everything(q, 4, ["leads", "sales"])
     ana["leads"]["own-owner"] = 0
     ana["sales"]["own-owner"] = "dont_know"

@@ -628,8 +628,7 @@ class _Builder:
         for b in self.card.blockers:
             if process is not None and b.process != process:
                 continue
-            item = self.q.question(b.question)
-            out.append(BlockerView(self.where(b.process), b.question, item.question.text if item else b.question,
+            out.append(BlockerView(self.where(b.process), b.question, self.q.question_text(b.question),
                                    round(b.value, 2), b.below, b.caps, b.reason))
         return out
 
@@ -719,13 +718,13 @@ def build_context(
     ranked = [RiskView(r.key, r.kind, r.title, descriptions.get(r.id, ""), r.level, r.size, r.severity,
                        r.evidence.words(), r.thin, bool(r.blockers)) for r in found.top_risks]
     disagreements = [
-        DisagreementView(b.where(r.process), r.question, _text(q, r.question), r.spread or 0,
+        DisagreementView(b.where(r.process), r.question, q.question_text(r.question), r.spread or 0,
                          None if r.value is None else round(r.value, 2),
                          [a for a in b.question(r).answers if a.kind != "none"], r.contradiction)
         for r in found.disagreements
     ]
-    gaps = [GapView(b.where(g.process), g.question, _text(q, g.question)) for g in found.evidence_gaps]
-    uncovered = [GapView(b.where(g.process), g.question, _text(q, g.question)) for g in found.not_covered]
+    gaps = [GapView(b.where(g.process), g.question, q.question_text(g.question)) for g in found.evidence_gaps]
+    uncovered = [GapView(b.where(g.process), g.question, q.question_text(g.question)) for g in found.not_covered]
     band = next((x for x in q.scoring.bands if x.name == card.band), None)
     blockers = b.blocker_views()
     moved = None if previous is None else since_last(compare(previous, current), b)
@@ -821,11 +820,6 @@ def _condition_sins(cond: Condition) -> set[str]:
     return out
 
 
-def _text(q: Questionnaire, qid: str) -> str:
-    item = q.question(qid)
-    return item.question.text if item else qid
-
-
 def _band(q: Questionnaire, value: float) -> str:
     from crmcheck.scoring import band_for
 
@@ -871,7 +865,7 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
 
     down = sorted((c for c in cmp.answers if c.before is not None and c.after is not None and c.after < c.before),
                   key=lambda c: (fell(c) == 0, (c.after or 0) - (c.before or 0)))
-    answers_down = [AnswerMove(where(c.process), c.question, _text(after.questionnaire, c.question),
+    answers_down = [AnswerMove(where(c.process), c.question, after.questionnaire.question_text(c.question),
                                figures.data(c.before), figures.data(c.after),
                                [RespondentMove(*r) for r in c.respondents]) for c in down]
     answers_up = sum(1 for c in cmp.answers if c.before is not None and c.after is not None and c.after > c.before)
@@ -881,9 +875,9 @@ def since_last(cmp: Comparison, b: _Builder) -> SinceLast:
     resolved: list[str] = []
     blocked_before = {(x.process, x.question) for x in before.card.blockers}
     blocked_after = {(x.process, x.question) for x in after.card.blockers}
-    blockers_new = [f"“{_text(after.questionnaire, qid)}” ({b.where(proc)})"
+    blockers_new = [f"“{after.questionnaire.question_text(qid)}” ({b.where(proc)})"
                     for proc, qid in sorted(blocked_after - blocked_before)]
-    blockers_cleared = [f"“{_text(before.questionnaire, qid)}” ({b.where(proc)})"
+    blockers_cleared = [f"“{before.questionnaire.question_text(qid)}” ({b.where(proc)})"
                         for proc, qid in sorted(blocked_before - blocked_after)]
     for sd in cmp.sins:
         if sd.level_before in order and sd.level_after in order and sd.level_before != sd.level_after:
@@ -1044,10 +1038,10 @@ def target_views(current: Snapshot, previous: Snapshot | None) -> list[TargetVie
         kind = "index" if d.id == "index" else "criterion" if d.id in criteria else "sin"
         now, before = figures.data(d.after), figures.data(earlier(d.id))
         goal = d.target if d.target is not None else 0.0
-        shown = None if now is None else figures.shown(now, _digits(kind))
         out.append(TargetView(d.id, d.title, kind, now, goal,
-                              None if shown is None else figures.fixed(goal - shown, _digits(kind)),
-                              shown is not None and shown >= goal, before, figures.change(now, before, _digits(kind))))
+                              None if now is None else figures.gap(now, goal, _digits(kind)),
+                              now is not None and figures.met(now, goal, _digits(kind)), before,
+                              figures.change(now, before, _digits(kind))))
     return out
 
 
