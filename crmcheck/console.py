@@ -89,7 +89,7 @@ def _target(goal: float | None, value: float | None) -> Text:
     """Show a target, ticked when the score reaches it."""
     if goal is None:
         return Text("")
-    reached = value is not None and value >= goal
+    reached = value is not None and figures.met(value, goal)
     return Text(f"{goal:g}" + ("✓" if reached else ""), style="green" if reached else "dim")
 
 
@@ -383,7 +383,7 @@ def comparison_renderable(c: Any) -> Group:
     if c.targets:
         lines.append("Progress to target\n", style="bold")
         for d in c.targets:
-            reached = d.after is not None and d.after >= d.target
+            reached = d.after is not None and figures.met(d.after, d.target)  # as shown beside it
             lines.append(_s(f"  • {d.title}: {fmt(d.after)} / {d.target:g} "))
             lines.append("reached\n" if reached else "to go\n", style="green" if reached else "yellow")
     if c.not_compared:

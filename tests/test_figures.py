@@ -97,3 +97,11 @@ def test_met_and_gap_use_the_score_as_shown() -> None:
 
 def test_a_change_too_small_to_show_is_written_as_no_change() -> None:
     assert figures.signed(0.04, 1) == "±0.0" and figures.signed(-0.3) == "±0"
+
+
+def test_the_terminal_ticks_a_target_the_shown_score_reaches() -> None:
+    from crmcheck.console import _target
+
+    assert _target(70, 69.6).plain == "70✓"  # shown as 70, as in the report
+    assert _target(70, 69.4).plain == "70"
+    assert _target(None, 80).plain == ""
