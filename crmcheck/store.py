@@ -588,8 +588,8 @@ class Store:
         with self._tx() as conn:
             found = conn.execute(select(answers).where(key)).first()
             before = _answer(found) if found is not None else None
+            self._touch_respondent(conn, rid)  # first: a respondent deleted meanwhile is a clear error
             self._upsert_answer(conn, row)
-            self._touch_respondent(conn, rid)
         if expected is UNKNOWN or same_answer(before, expected):  # type: ignore[arg-type]
             return None
         return before
@@ -729,6 +729,7 @@ class Store:
                   returned: dt.datetime, questions: int, answered: int, complete: bool) -> None:
         """Store a returned form's new and changed answers, its return and the respondent's status, all or nothing."""
         with self._tx() as conn:
+            self._touch_respondent(conn, rid)  # a respondent deleted meanwhile is a clear error, not a broken key
             for (process, question), answer in writes.items():
                 row = _answer_row(rid, process, question, answer)
                 _fit(answers, row)

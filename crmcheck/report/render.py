@@ -215,7 +215,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 # editors and viewers at the others (str.splitlines' list). Each run of them becomes one space.
 _MD_BREAK = re.compile(r"\s*[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 _MD_CONTROL = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f]")
-_MD_LEADING = re.compile(r"^(\s*)(\d*)([#+\-.)>])(?=\s|$)|^(\s*)(>)")
+# What would start a heading, a list item or an ordered list at the start of the text ('>' is
+# already &gt; by then, which starts no quote).
+_MD_LEADING = re.compile(r"^(\s*)(\d*)([#+\-.)])(?=\s|$)")
 
 
 def md_escape(value: Any) -> Any:
@@ -230,19 +232,14 @@ def md_escape(value: Any) -> Any:
     # written as visible escapes, before the backslashes are escaped so they read \x1b.
     text = _MD_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    # What would start a heading, list or quote at the start of a line is escaped too.
     return _MD_LEADING.sub(_escape_leading, text)
 
 
 def _escape_leading(m: re.Match[str]) -> str:
-    if m.group(5):
-        return m.group(4) + "\\>"
-    digits, mark = m.group(2), m.group(3)
-    if digits and mark not in ".)":
+    space, digits, mark = m.groups()
+    if bool(digits) != (mark in ".)"):  # "1#" and ". " start nothing; "1." and "# " do
         return m.group(0)
-    if not digits and mark in ".)":
-        return m.group(0)
-    return m.group(1) + digits + "\\" + mark
+    return space + digits + "\\" + mark
 
 
 def md_cell(value: Any) -> str:
