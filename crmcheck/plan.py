@@ -102,6 +102,12 @@ class ActionPlan:
         return [a for a in self.actions if process_id in a.processes]
 
 
+def _once(triggers: list[Trigger]) -> list[Trigger]:
+    """Return triggers without repeats: "two of these three" names each question in two alternatives,
+    and a question counted twice would weigh twice in the rule's gap and show twice in its reasons."""
+    return list(dict.fromkeys(triggers))
+
+
 class _Eval:
     def __init__(self, q: Questionnaire, card: Scorecard, process: str | None) -> None:
         self.q, self.card, self.process = q, card, process
@@ -118,10 +124,10 @@ class _Eval:
                 if got is None:
                     return None
                 out += got
-            return out
+            return _once(out)
         if cond.any is not None:
             hits = [t for sub in cond.any if (t := self.run(sub)) is not None]
-            return None if not hits else [x for h in hits for x in h]
+            return None if not hits else _once([x for h in hits for x in h])
         if cond.not_ is not None:
             return [] if self.run(cond.not_) is None else None
         if cond.question is not None:

@@ -175,11 +175,25 @@ def test_an_actions_gap_is_rounded_to_three_places() -> None:
     ben = everything(Q, 4, ["sales"])
     ben["sales"]["own-owner"] = 0  # mean 0.5: gap 1 - 0.5/4 = 0.875; with meas-kpi at 3.0: 0.25
     ana["sales"]["meas-kpi"] = ben["sales"]["meas-kpi"] = 3
+    ana["sales"]["own-mandate"] = ben["sales"]["own-mandate"] = 3
     when = {"all": [{"question": "own-owner", "below": 2}, {"question": "meas-kpi", "below": 4},
-                    {"question": "own-owner", "below": 3}]}
+                    {"question": "own-mandate", "below": 4}]}
     action, _ = fire(when, {"Ana": ana, "Ben": ben}, ["sales"], scope="process")
     assert action is not None
-    assert action.gap == round((0.875 + 0.25 + 0.875) / 3, 3) == 0.667
+    assert action.gap == round((0.875 + 0.25 + 0.25) / 3, 3) == 0.458
+
+
+def test_a_question_named_in_two_alternatives_counts_once() -> None:
+    ana = everything(Q, 4, ["sales"])
+    ana["sales"]["own-owner"] = 1
+    ana["sales"]["meas-kpi"] = ana["sales"]["own-mandate"] = 3
+    two_of_three = {"any": [{"all": [{"question": "own-owner", "below": 2}, {"question": "meas-kpi", "below": 4}]},
+                            {"all": [{"question": "own-owner", "below": 2}, {"question": "own-mandate", "below": 4}]},
+                            {"all": [{"question": "meas-kpi", "below": 4}, {"question": "own-mandate", "below": 4}]}]}
+    action, _ = fire(two_of_three, {"Ana": ana}, ["sales"], scope="process")
+    assert action is not None
+    assert [t.question for t in action.triggers] == ["own-owner", "meas-kpi", "own-mandate"]
+    assert action.gap == round((0.75 + 0.25 + 0.25) / 3, 3) == 0.417
 
 
 @pytest.mark.parametrize("text, said", [
