@@ -745,7 +745,7 @@ class Store:
             statuses = {s for (s,) in conn.execute(select(respondents.c.status)
                                                    .where(respondents.c.assessment_id == aid))}
             conn.execute(update(assessments).where(assessments.c.id == aid).values(
-                status="complete" if statuses == {"complete"} else "in-progress", updated=_now()))
+                status="complete" if statuses == {"complete"} else "in-progress"))  # updated: touched above
             stored = self._load(conn, aid)
             self._write_summary(conn, aid, stored.questionnaire, stored.assessment)
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError
 
 from crmcheck.errors import ReportError
 from crmcheck.report import render
+from crmcheck.report.context import ReportContext
 from crmcheck.report.render import data_uri, find_asset, folder_loader, inside, md_escape
 
 
@@ -196,7 +197,6 @@ def test_small_formats() -> None:
     assert render.plural(2, "person", "people") == "2 people"
     assert render.fmt_level(None) == "–" and render.fmt_level(2.25) == "2.2" and render.fmt_level(2.26) == "2.3"
     assert render.fmt_pct(None) == "–" and render.fmt_pct(0.125) == "12%" and render.fmt_pct(1) == "100%"
-    assert render.md_cell("a\nb") == "a b"
 
 
 def test_long_runs_are_shortened_only_in_plain_text() -> None:
@@ -208,3 +208,68 @@ def test_long_runs_are_shortened_only_in_plain_text() -> None:
     assert render.shorten_runs(Markup(word)) == word
     assert render.shorten_runs(f"a {word} b") == f"a {'x' * render.RUN_KEPT}… b"
     assert render.shorten_runs(5) == 5
+
+
+# ---------------------------------------------------------------- whole renders
+
+
+def mini_ctx() -> ReportContext:
+    """Return the report context of the mini questionnaire's example."""
+    from test_report_render import mini_context
+
+    return mini_context()
+
+
+def test_the_gap_filter_shows_the_digits_it_is_given() -> None:
+    env = render._environment([], html=False)
+    gap = env.from_string("{{ v|gap(t, 1) }} {{ v|gap(t) }}")
+    assert gap.render(v=68.74, t=70) == "1.3 1"
+    assert gap.render(v=69.96, t=70) == "0.0 0"
+
+
+def test_html_defaults_to_a4_with_the_fonts_embedded_and_refuses_an_unknown_paper() -> None:
+    ctx = mini_ctx()
+    html = render.render_html(ctx)
+    assert "size: A4" in html and "size: letter" not in html
+    assert "data:font/otf;base64," in html and "file://" not in html
+    assert "size: letter" in render.render_html(ctx, paper="letter")
+    linked = render.render_html(ctx, embed_fonts=False)
+    assert "data:font/otf;base64," not in linked and "file://" in linked
+    with pytest.raises(ReportError) as err:
+        render.render_html(ctx, paper="A5")
+    assert str(err.value) == "unknown paper size 'A5'; expected one of a4, letter"
+
+
+def test_the_logo_is_embedded_from_the_bytes_and_type_given(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.bin"
+    logo.write_bytes(b"on disk")
+    html = render.render_html(mini_ctx(), logo=logo, logo_mime="image/svg+xml", logo_data=b"<svg/>")
+    assert "data:image/svg+xml;base64,PHN2Zy8+" in html
+    assert "b24gZGlzaw==" not in html  # what is on disk now was not read again
+
+
+def test_markdown_comes_from_the_template_folder_and_its_errors_are_placed(tmp_path: Path) -> None:
+    (tmp_path / "report.md.j2").write_text("# {{ r.meta.client }} ours\n", encoding="utf-8")
+    ctx = mini_ctx()
+    assert render.render_markdown(ctx, template_dir=tmp_path) == f"# {md_escape(ctx.meta.client)} ours\n"
+    (tmp_path / "report.md.j2").write_text("fine\n{{ r.no_such_field }}\n", encoding="utf-8")
+    with pytest.raises(ReportError) as err:
+        render.render_markdown(ctx, template_dir=tmp_path)
+    where = tmp_path.resolve() / "report.md.j2"
+    assert str(err.value).startswith(f"{where}:2: the report template failed: ")
+    assert str(err.value).endswith(f"; fix the template (looked up in {tmp_path.resolve()}, "
+                                   f"{render.template_dirs(None)[0]})")
+
+
+def test_the_json_report_is_its_data_indented_as_one_document_without_extras() -> None:
+    import json
+
+    from crmcheck.textsafe import json_text
+
+    ctx = mini_ctx()
+    ctx.extra["internal"] = "not for the client"
+    data = render.report_data(ctx)
+    assert "extra" not in data and next(iter(data)) == "format"
+    text = render.render_json(ctx)
+    assert text == json_text(data) + "\n"
+    assert json.loads(text) == data

@@ -123,7 +123,6 @@ def _environment(dirs: list[Path], *, html: bool) -> Any:
         tone=score_tone,
         risk_tone=risk_tone,
         plural=plural,
-        cell=md_cell,
         signed=fmt_signed,
         met=figures.met,
         gap=lambda value, target, digits=0: figures.text(figures.gap(value, target, digits), digits),
@@ -240,11 +239,6 @@ def _escape_leading(m: re.Match[str]) -> str:
     if bool(digits) != (mark in ".)"):  # "1#" and ". " start nothing; "1." and "# " do
         return m.group(0)
     return space + digits + "\\" + mark
-
-
-def md_cell(value: Any) -> str:
-    """Return an already-escaped value fit for a Markdown table cell (no line breaks)."""
-    return _MD_BREAK.sub(" ", str(value))
 
 
 # ---------------------------------------------------------------- rendering
@@ -374,4 +368,4 @@ def json_pieces(ctx: ReportContext) -> Iterator[str]:
             yield "\n  ]"
         else:
             yield json_text(value).replace("\n", "\n  ")
-    yield "\n}\n" if data else "}\n"
+    yield "\n}\n"  # a report always has data
