@@ -271,6 +271,11 @@ def _share(pairs: Iterable[tuple[int, int]]) -> float | None:
     return None if not p else sum(1 for a, b in p if a == b) / len(p)
 
 
+def _within_one(pairs: Iterable[tuple[int, int]]) -> float | None:
+    p = list(pairs)
+    return None if not p else sum(1 for a, b in p if abs(a - b) <= 1) / len(p)
+
+
 def summary(results: list[CaseResult]) -> dict[str, Any]:
     """Return the pooled figures."""
     agree = [p for r in results for p in r.agreement_pairs]
@@ -280,7 +285,8 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
     return {
         "rater_agreement_identical": _share(agree), "rater_agreement_kappa": qwk(agree),
         "criteria_kappa": qwk(crit), "criteria_exact": _share(crit),
-        "sins_kappa": qwk(sins), "sins_exact": _share(sins),
+        "sins_kappa": qwk(sins), "sins_exact": _share(sins), "sins_within_one": _within_one(sins),
+        "sins_reference_levels": [sum(1 for a, _ in sins if a == lv) for lv in range(LEVELS)],
         "risk_overlap": [o for r in results for o in r.risk_overlap],
         "first_action_in_reference_five": [f for r in results for f in r.first_in_five],
         "top3_vs_raters_own": [o for r in results for o in r.rater_risks],
@@ -309,6 +315,11 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
     print(f"  pooled: rater agreement {_fmt(s['rater_agreement_identical'])} identical, kappa "
           f"{_fmt(s['rater_agreement_kappa'])}; criteria kappa {_fmt(s['criteria_kappa'])} (exact "
           f"{_fmt(s['criteria_exact'])}); sins kappa {_fmt(s['sins_kappa'])} (exact {_fmt(s['sins_exact'])})")
+    # Kappa corrects for the agreement expected by chance from how the levels are spread. When
+    # nearly every reference sin sits on one level, that expectation is close to the agreement
+    # itself, so a few misses move kappa far (the kappa paradox): the spread is printed beside it.
+    print(f"  sins: within one level {_fmt(s['sins_within_one'])}; reference levels 0-4 "
+          f"{s['sins_reference_levels']} (kappa is unstable when one level holds most of them)")
     ro = s["risk_overlap"]
     print(f"  top-3 overlap per rating: {ro} (>= 2 in {sum(1 for o in ro if o >= 2)} of {len(ro)}); first action "
           f"in reference five: {sum(s['first_action_in_reference_five'])} of {len(ro)}; five overlap "
