@@ -246,6 +246,9 @@ def test_the_logo_is_embedded_from_the_bytes_and_type_given(tmp_path: Path) -> N
     html = render.render_html(mini_ctx(), logo=logo, logo_mime="image/svg+xml", logo_data=b"<svg/>")
     assert "data:image/svg+xml;base64,PHN2Zy8+" in html
     assert "b24gZGlzaw==" not in html  # what is on disk now was not read again
+    svg = tmp_path / "logo.svg"
+    svg.write_bytes(b"on disk")
+    assert "data:image/svg+xml;base64,PHN2Zy8+" in render.render_html(mini_ctx(), logo=svg, logo_data=b"<svg/>")
 
 
 def test_markdown_comes_from_the_template_folder_and_its_errors_are_placed(tmp_path: Path) -> None:

@@ -64,6 +64,7 @@ def test_import_keeps_stage_wave_interviewer_and_unfinished_interviews(store_url
     assert [r.status for r in got.respondents] == [None, "in-progress"] + [None] * (len(a.respondents) - 2)
     assert got.respondents[1].speaks_for == ["sales"]
     assert back.status == "in-progress"
+    assert [r.status for r in s.respondents(1)][:2] == ["complete", "in-progress"]
     assert [r.name for r in got.respondents] == [r.name for r in a.respondents]
 
 
@@ -240,3 +241,17 @@ def test_interview_order_puts_unknown_processes_and_questions_last() -> None:
     assert keys.index(("sales", "own-owner")) < keys.index(("sales", "zz-unknown"))
     if sales_at:
         assert keys[0] == (a.processes[0].id, "own-owner")
+
+
+def test_a_damaged_value_names_itself_and_the_way_out(store: Store) -> None:
+    from stores import execute
+
+    from crmcheck.errors import StoreAccessError
+
+    execute(store.url, "UPDATE assessments SET targets = '{not json' WHERE id = 1")
+    with pytest.raises(StoreAccessError) as err:
+        store.load("1")
+    message = str(err.value)
+    assert message.startswith(f"store {store.where}: assessment 1 holds a damaged value (")
+    assert "Expecting property name" in message
+    assert message.endswith("); restore the store from a backup, or delete the assessment: crmcheck delete 1")

@@ -256,7 +256,7 @@ class Assets:
 
 
 def _assets(ctx: ReportContext, dirs: list[Path], logo: Path | None, logo_mime: str | None,
-            embed_fonts: bool = True, logo_data: bytes | None = None) -> Assets:
+            embed_fonts: bool, logo_data: bytes | None) -> Assets:
     from markupsafe import Markup
 
     from crmcheck.report.charts import criteria_radar, trend_chart
@@ -330,7 +330,7 @@ def _template_problem(exc: Exception, dirs: list[Path]) -> str:
 def report_data(ctx: ReportContext) -> dict[str, Any]:
     """Return the report's data as JSON-ready values (the ``--format json`` shape)."""
     data = dataclasses.asdict(ctx)
-    data.pop("extra", None)
+    del data["extra"]  # what a caller adds for its own templates is not the report's data
     ordered = {"format": data.pop("format"), **data}
     return _jsonable(ordered)  # type: ignore[no-any-return]
 
