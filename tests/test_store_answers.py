@@ -255,3 +255,15 @@ def test_a_damaged_value_names_itself_and_the_way_out(store: Store) -> None:
     assert message.startswith(f"store {store.where}: assessment 1 holds a damaged value (")
     assert "Expecting property name" in message
     assert message.endswith("); restore the store from a backup, or delete the assessment: crmcheck delete 1")
+
+
+def test_a_damaged_date_names_the_assessment(store: Store) -> None:
+    from stores import execute
+
+    from crmcheck.errors import StoreAccessError
+
+    execute(store.url, "UPDATE assessments SET date = '20-11-2026' WHERE id = 1")
+    with pytest.raises(StoreAccessError) as err:
+        store.load("1")
+    assert str(err.value) == (f"store {store.where}: assessment 1 holds a damaged date ('20-11-2026'); restore the "
+                              "store from a backup, or delete the assessment: crmcheck delete 1")
