@@ -232,13 +232,13 @@ def test_interview_order_puts_unknown_processes_and_questions_last() -> None:
     a = sample()
     person = Respondent("X", "r", "d", answers={("zz-custom", "own-owner"): Answer(level=1),
                                                ("sales", "zz-unknown"): Answer(level=1),
-                                               ("sales", "own-owner"): Answer(level=2),
+                                               ("sales", "meas-kpi"): Answer(level=2),
                                                (a.processes[0].id, "own-owner"): Answer(level=3)})
     store_module._interview_order(stored_q, a.processes, [person])
     keys = list(person.answers)
     sales_at = [p.id for p in a.processes].index("sales")
     assert keys[-1] == ("zz-custom", "own-owner")
-    assert keys.index(("sales", "own-owner")) < keys.index(("sales", "zz-unknown"))
+    assert keys.index(("sales", "meas-kpi")) < keys.index(("sales", "zz-unknown"))
     if sales_at:
         assert keys[0] == (a.processes[0].id, "own-owner")
 
@@ -267,3 +267,14 @@ def test_a_damaged_date_names_the_assessment(store: Store) -> None:
         store.load("1")
     assert str(err.value) == (f"store {store.where}: assessment 1 holds a damaged date ('20-11-2026'); restore the "
                               "store from a backup, or delete the assessment: crmcheck delete 1")
+
+
+def test_an_assessment_started_from_another_reads_back_its_origin_and_times(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "_now", lambda: "2031-05-06T07:08:09")
+    first = store.load("1")
+    aid = store.create_assessment(QTEXT, first.assessment.client, "2027-Q1", dt.date(2027, 2, 1),
+                                  first.assessment.processes, previous=1)
+    later = store.load(str(aid))
+    assert later.previous_id == 1 and first.previous_id is None
+    assert later.created == later.updated == dt.datetime(2031, 5, 6, 7, 8, 9)
