@@ -97,10 +97,6 @@ class ActionPlan:
             groups[a.horizon].append(a)
         return groups
 
-    def for_process(self, process_id: str) -> list[Action]:
-        """Return the actions that name a process."""
-        return [a for a in self.actions if process_id in a.processes]
-
 
 def _once(triggers: list[Trigger]) -> list[Trigger]:
     """Return triggers without repeats: "two of these three" names each question in two alternatives,
