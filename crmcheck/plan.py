@@ -120,10 +120,10 @@ class _Eval:
                 if got is None:
                     return None
                 out += got
-            return _once(out)
+            return out
         if cond.any is not None:
             hits = [t for sub in cond.any if (t := self.run(sub)) is not None]
-            return None if not hits else _once([x for h in hits for x in h])
+            return None if not hits else [x for h in hits for x in h]
         if cond.not_ is not None:
             return [] if self.run(cond.not_) is None else None
         if cond.question is not None:
@@ -328,6 +328,7 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
             triggers = _Eval(q, card, target).run(rule.when)
             if triggers is None:
                 continue
+            triggers = _once(triggers)
             gap = _gap(triggers)
             weight = importance[target] if target is not None else programme_weight
             priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * _evidence(triggers)
