@@ -125,6 +125,8 @@ def scorecard_renderable(
     head.append(f"   Completeness {card.completeness:.0%}")
     if card.draft:
         head.append("  DRAFT", style="bold yellow")
+    if findings.headline:
+        head.append("\n" + _s(findings.headline), style="italic")
     parts.append(Panel(head, expand=False))
 
     crit = Table(title="Processes × criteria", title_justify="left", show_lines=False)

@@ -176,6 +176,7 @@ class Findings:
     thin_areas: list[str] = field(default_factory=list)  # risk keys resting on one respondent
     contradictions: list[QuestionResult] = field(default_factory=list)  # seen or measured against said
     uncertainty: Uncertainty | None = None  # None when no answer was recorded between two levels
+    headline: str = ""  # the one-sentence answer, in the words of the programme's stage ("" if not assessed)
 
     @property
     def top_risks(self) -> list[Risk]:
@@ -229,13 +230,20 @@ def _coverage(results: Iterable[QuestionResult]) -> Coverage:
     )
 
 
-def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None) -> Findings:
-    """Return the findings of a scored assessment; with the assessment, also how firm they are."""
-    visible = [r for r in card.questions if r.status != "hidden"]
-    by_area: dict[str, list[QuestionResult]] = {}
-    for r in visible:
-        by_area.setdefault(r.group if r.process == PROGRAMME else r.process, []).append(r)
+def _by_area(card: Scorecard) -> dict[str, list[QuestionResult]]:
+    """Return the visible question instances per area: process id, or sin id for programme questions."""
+    out: dict[str, list[QuestionResult]] = {}
+    for r in card.questions:
+        if r.status != "hidden":
+            out.setdefault(r.group if r.process == PROGRAMME else r.process, []).append(r)
+    return out
 
+
+def rank_risks(q: Questionnaire, card: Scorecard,
+               by_area: dict[str, list[QuestionResult]] | None = None) -> list[Risk]:
+    """Return every sin and process with a size above zero, most severe first (ties on weight)."""
+    if by_area is None:
+        by_area = _by_area(card)
     blockers_in: dict[str, list[Blocker]] = {}
     for b in card.blockers:
         area = _sin_of(q, b.question) if b.process == PROGRAMME else b.process
@@ -253,6 +261,14 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
         risks.append(_risk(q, "process", ps.id, ps.title, rs, ps.importance / 5, blockers_in.get(ps.id, [])))
     risks = [r for r in risks if r.size > 0]
     risks.sort(key=lambda r: (-round(r.severity, 1), -r.weight, -r.size, r.title.casefold()))
+    return risks
+
+
+def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None) -> Findings:
+    """Return the findings of a scored assessment; with the assessment, also how firm they are."""
+    visible = [r for r in card.questions if r.status != "hidden"]
+    by_area = _by_area(card)
+    risks = rank_risks(q, card, by_area)
 
     def gap(r: QuestionResult) -> Gap:
         item = q.question(r.question)
@@ -287,6 +303,7 @@ def find(q: Questionnaire, card: Scorecard, assessment: Assessment | None = None
         thin_areas=[r.key for r in risks if r.thin],
         contradictions=contradictions,
         uncertainty=uncertainty,
+        headline=headline(card) if card.assessed else "",
     )
 
 
@@ -424,8 +441,9 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
     plain = [r for r in card.disagreements if not r.contradiction]
     if plain:
         n = len(plain)
-        more = " more" if contradictions else ""  # the contradictions are disagreements too, counted above
-        out.append(f"Respondents disagree by {q.scoring.disagreement_levels} levels or more on {n}{more} "
+        # the contradictions are disagreements too, counted above: say so, or readers add them up twice
+        lead, other = ("Besides those claims, respondents", " other") if contradictions else ("Respondents", "")
+        out.append(f"{lead} disagree by {q.scoring.disagreement_levels} levels or more on {n}{other} "
                    f"question{'s' if n != 1 else ''}: the processes concerned are seen differently "
                    "across departments.")
     if coverage.dont_know:

@@ -18,9 +18,11 @@ ranked by its highest priority.
 
 Order of the plan: first the actions the verdict implies (``leads_when``), then those that
 clear a blocker or an open blocker (unless it rests on one respondent's word), then the rest by
-priority; ties break on lower effort,
+priority; ties break on the severity of the biggest risk the action addresses (``findings``:
+an owner for the worst process before an owner for a middling one), then lower effort,
 then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
-names rules whose actions must come before it; the plan honours that order. A rule listed in
+names rules whose actions must come before it; the plan honours that order. Among the first
+five, at most two process actions concern one process alone; a third waits until after them. A rule listed in
 another firing rule's ``supersedes`` is dropped where that other rule fired.
 """
 
@@ -30,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from crmcheck import figures
-from crmcheck.findings import evidence_factor
+from crmcheck.findings import evidence_factor, rank_risks
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
 from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard, backers
 
@@ -66,6 +68,7 @@ class Action:
     owner: str = ""  # the owner role, with a name where a respondent holds it, else "to be named"
     leads: bool = False  # implied by the verdict
     clears_blocker: bool = False
+    stake: float = 0.0  # severity of the biggest risk it addresses (``findings``): breaks ties in priority
 
     @property
     def thin(self) -> bool:
@@ -340,6 +343,7 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 fired.get(other, {}).pop(target, None)
 
     rules = {r.id: r for r in q.rules}
+    severity = {r.key: r.severity for r in rank_risks(q, card)}
     blocked = binding_blockers(q, card)
     blocked_sins = {item.group for p, qid in blocked if p == PROGRAMME and (item := q.question(qid)) is not None}
     actions = []
@@ -354,9 +358,11 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
             ((t.question is not None and ((t.process or PROGRAMME), t.question) in blocked)
              or (t.sin is not None and t.sin in blocked_sins))
             and (t.support is None or t.support > 1) for t in act.triggers)
+        act.stake = max((severity.get(k, 0.0) for k in _risks_addressed(q, act)), default=0.0)
         actions.append(act)
     actions.sort(key=_rank)
-    return ActionPlan(_honour_after(actions, rules))
+    ordered = _honour_after(actions, rules)
+    return ActionPlan(_honour_after(_spread(ordered), rules))
 
 
 def binding_blockers(q: Questionnaire, card: Scorecard) -> set[tuple[str, str]]:
@@ -399,6 +405,36 @@ def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]
     return out
 
 
+FIRST = 5  # the actions a board sees first
+PER_PROCESS = 2  # at most this many of them about one process alone
+
+
+def _spread(actions: list[Action]) -> list[Action]:
+    """Return the plan with the first five spread over the risks.
+
+    A process action whose every process already has two process actions above it among the
+    first five waits until after them: a board's first five are distinct levers, and a weak
+    process's owner, procedure and configuration are one programme of work for it, listed in
+    full in that process's section. Actions the verdict implies or that clear a blocker stay.
+    """
+    first: list[Action] = []
+    held: list[Action] = []
+    rest = list(actions)
+    count: dict[str, int] = {}
+    while rest and len(first) < FIRST:
+        a = rest.pop(0)
+        crowded = (a.scope == "process" and a.processes and not a.leads and not a.clears_blocker
+                   and all(count.get(p, 0) >= PER_PROCESS for p in a.processes))
+        if crowded:
+            held.append(a)
+            continue
+        first.append(a)
+        if a.scope == "process":
+            for p in a.processes:
+                count[p] = count.get(p, 0) + 1
+    return first + held + rest
+
+
 def _action(rule: Rule, per: dict[str | None, tuple[float, float, list[Trigger]]]) -> Action:
     ordered = sorted(per.items(), key=lambda kv: (-kv[1][0], kv[0] or ""))
     processes = [t for t, _ in ordered if t is not None]
@@ -410,6 +446,20 @@ def _action(rule: Rule, per: dict[str | None, tuple[float, float, list[Trigger]]
     return Action(rule.id, rule.recommend, rule.scope, round(best[0], 1), round(best[1], 3), processes, triggers)
 
 
-def _rank(a: Action) -> tuple[int, int, float, int, int, str]:
-    return (not a.leads, not a.clears_blocker, -a.priority, EFFORT_ORDER[a.recommendation.effort],
+def _risks_addressed(q: Questionnaire, act: Action) -> set[str]:
+    """Return the risk keys (``process:id``, ``sin:id``) of the areas whose answers fired the action."""
+    keys = {f"process:{p}" for p in act.processes}
+    for t in act.triggers:
+        if t.process is not None:
+            keys.add(f"process:{t.process}")
+        if t.sin is not None:
+            keys.add(f"sin:{t.sin}")
+        elif t.process is None and t.question is not None and (item := q.question(t.question)) is not None \
+                and item.kind == "sin":
+            keys.add(f"sin:{item.group}")
+    return keys
+
+
+def _rank(a: Action) -> tuple[int, int, float, float, int, int, str]:
+    return (not a.leads, not a.clears_blocker, -a.priority, -a.stake, EFFORT_ORDER[a.recommendation.effort],
             HORIZONS.index(a.horizon), a.rule)

@@ -2,7 +2,7 @@
 
 Shape (``crmcheck score --json``), version 2:
 ``{"format": "crmcheck.scorecard/2", "questionnaire", "client", "label", "date", "stage", "index", "band",
-"verdict", "verdict_reasons" (sentences, as every report prints them), "completeness",
+"verdict", "headline" (the verdict in the words of the stage), "verdict_reasons" (sentences, as every report prints them), "completeness",
 "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100}, "processes": [{id, title,
 importance, custom, score, criteria}], "sins": [{id, title, score, risk, level}], "blockers": [...],
 "disagreements": [...], "evidence_gaps": [...], "findings": {"top_risks", "risks",
@@ -86,6 +86,7 @@ def scorecard_data(card: Scorecard, plan: ActionPlan, findings: Findings) -> dic
         "index": card.index if card.assessed else None,
         "band": card.band if card.assessed else None,
         "verdict": card.verdict if card.assessed else None,
+        "headline": findings.headline or None,  # the verdict in the stage's words, as every report opens
         "verdict_reasons": findings.verdict_reasons,
         "completeness": round(card.completeness, 3),
         "draft": card.draft,  # some question asked was answered by nobody

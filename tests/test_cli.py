@@ -68,10 +68,11 @@ def test_score_json_has_the_documented_shape() -> None:
     assert data["format"] == "crmcheck.scorecard/2"
     assert set(data) == {
         "format", "questionnaire", "client", "label", "date", "stage", "assessed", "index", "band", "verdict",
-        "verdict_reasons", "completeness", "draft", "sections", "criteria", "targets", "processes", "sins", "blockers",
-        "disagreements", "evidence_gaps", "findings", "respondents", "actions",
+        "headline", "verdict_reasons", "completeness", "draft", "sections", "criteria", "targets", "processes", "sins",
+        "blockers", "disagreements", "evidence_gaps", "findings", "respondents", "actions",
     }
     assert (data["index"], data["band"], data["verdict"]) == (31.4, "Not ready", "No-go")
+    assert data["headline"].startswith(f"{data['client']} is not ready to roll out CRM yet: readiness index 31.4")
     assert [p["id"] for p in data["processes"]] == ["leads", "sales", "dealer-onboarding"]
     assert data["blockers"][0] == {"process": "dealer-onboarding", "question": "own-owner", "value": 0.0,
                                    "below": 1, "caps": "No-go", "reason": None}

@@ -286,7 +286,8 @@ def test_the_reasons_read_in_full_for_a_mixed_assessment() -> None:
         "Blocker: “Is there a named owner?” (Sales) is at 0.0, below 1; it caps the verdict at No-go.",
         "7 of 8 questions were answered (88%); 1 nobody was asked or answered.",
         "1 claim is contradicted by evidence shown or measured; the evidence counts, the claim does not.",
-        "Respondents disagree by 2 levels or more on 1 more question: the processes concerned are seen differently "
+        "Besides those claims, respondents disagree by 2 levels or more on 1 other question: the processes "
+        "concerned are seen differently "
         "across departments.",
         "Nobody could answer 1 question; it counts at the lowest level in the index until someone can vouch "
         "for it, but drives no risk.",
@@ -327,4 +328,4 @@ def test_the_terminal_names_the_evidence_behind_a_disagreement_and_marks_a_contr
     owner = next(x for x in lines if "Ana 4" in x)
     assert kpi.endswith("Ana 3, Ben 2 (seen) — a claim the evidence contradicts")
     assert owner.endswith("Ana 4, Ben 2")  # a plain disagreement: no basis to name, nothing contradicted
-    assert "Respondents disagree by 2 levels or more on 1 more question" in out
+    assert "Besides those claims, respondents disagree by 2 levels or more on 1 other question" in out

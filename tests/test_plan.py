@@ -296,3 +296,40 @@ def test_criterion_conditions_read_the_process_in_a_process_rule_and_all_process
     assert overall_value is not None and overall_value < 50
     assert [(t.text, t.process) for t in by_rule["measure-all"].triggers] == [
         (f"Measures across processes {overall_value:.0f} (below 50)", None)]
+
+
+def _process_rules(**whens: dict[str, object]) -> Questionnaire:
+    """Return the mini questionnaire with process rules like name-owner, one per condition."""
+    base = Q.rules[0]  # name-owner: a process rule
+    return Q.model_copy(update={"rules": [
+        base.model_copy(update={"id": rid, "when": Condition.model_validate(when),
+                                "recommend": base.recommend.model_copy(update={"title": rid})})
+        for rid, when in whens.items()]})
+
+
+def test_equal_priority_breaks_ties_on_the_worse_risk_before_effort_or_id() -> None:
+    q = _process_rules(**{"a-kpi": {"question": "meas-kpi", "below": 2},
+                          "b-owner": {"question": "own-owner", "below": 2}})
+    leads, sales = everything(q, 3, ["leads"]), everything(q, 0, ["sales"])
+    leads["leads"]["meas-kpi"] = 1  # a-kpi fires for leads, a process otherwise at 3
+    sales["sales"].update({"own-owner": 1, "meas-kpi": 3})  # b-owner fires for sales, otherwise at 0
+    answers = {**leads, "sales": sales["sales"]}
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["leads", "sales"],
+                                                    {"leads": 3, "sales": 3})))
+    assert [(a.rule, a.processes) for a in plan.actions] == [("b-owner", ["sales"]), ("a-kpi", ["leads"])]
+    assert plan.actions[0].priority == plan.actions[1].priority
+    assert plan.actions[0].stake > plan.actions[1].stake > 0
+
+
+def test_the_first_five_hold_at_most_two_actions_about_one_process_alone() -> None:
+    q = _process_rules(**{f"r{i}": {"question": "own-owner", "below": 2 + i / 10} for i in range(5)},
+                       **{"s-leads": {"question": "meas-kpi", "below": 2}})
+    answers = everything(q, 1, ["leads", "sales"])
+    answers["leads"]["own-owner"] = 3  # r0-r4 fire for sales only; s-leads for leads and sales
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["leads", "sales"],
+                                                    {"leads": 2, "sales": 5})))
+    order = [a.rule for a in plan.actions]
+    # All tie on priority and on the risk they address, so by id the five sales-only actions would
+    # come first; the third onwards waits for the action that also reaches leads.
+    assert len({(a.priority, a.stake) for a in plan.actions}) == 1
+    assert order == ["r0", "r1", "s-leads", "r2", "r3", "r4"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from crmcheck import figures
 from crmcheck.answers import Answer, Assessment
-from crmcheck.findings import find, headline, stage_words
+from crmcheck.findings import find, stage_words
 from crmcheck.history import (
     ActionRef,
     AnswerChange,
@@ -734,7 +734,7 @@ def build_context(
         band_description=band.description if band else None,
         verdict=card.verdict,
         verdict_reasons=list(found.verdict_reasons),
-        headline=headline(card),
+        headline=found.headline,
         blockers=blockers,
         top_risks=ranked[:3],
         first_actions=b.actions[:5],
