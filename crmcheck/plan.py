@@ -414,8 +414,8 @@ def _spread(actions: list[Action]) -> list[Action]:
 
     A process action whose every process already has two process actions above it among the
     first five waits until after them: a board's first five are distinct levers, and a weak
-    process's owner, procedure and configuration are one programme of work for it, listed in
-    full in that process's section. Actions the verdict implies or that clear a blocker stay.
+    process's owner, procedure and configuration are one programme of work for it, which the rest
+    of the plan still lists. Actions the verdict implies or that clear a blocker stay where they are.
     """
     first: list[Action] = []
     held: list[Action] = []
