@@ -36,7 +36,7 @@ from typing import Literal
 
 from crmcheck.answers import Assessment
 from crmcheck.questionnaire import PROGRAMME, Questionnaire
-from crmcheck.scoring import Blocker, QuestionResult, Scorecard, backers, score
+from crmcheck.scoring import VERDICTS, Blocker, QuestionResult, Scorecard, backers, score, unblocked_verdict
 
 RiskKind = Literal["sin", "process"]
 CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
@@ -415,10 +415,16 @@ def _verdict_reasons(q: Questionnaire, card: Scorecard, blockers: list[Blocker],
         else:
             out.append(f"{u.low.verdict} or {u.high.verdict}: {answers} decide it (the {span}); "
                        "confirm them before the verdict is used.")
+    free = VERDICTS.index(unblocked_verdict(q, card))
     for b in blockers:
         where = "the programme" if b.process == PROGRAMME else _title(card, b.process)
+        # A cap above what the index gives changes nothing today; say so, or it reads as the reason.
+        at = VERDICTS.index(b.caps)
+        cap = (f"it caps the verdict at {b.caps}" if at < free
+               else f"it caps the verdict at {b.caps}, where the scores alone already put it" if at == free
+               else f"it would cap the verdict at {b.caps}; the scores alone already keep it lower")
         out.append(f"Blocker: “{q.question_text(b.question)}” ({where}) is at {b.value:.1f}, below {b.below}; "
-                   f"it caps the verdict at {b.caps}.")
+                   f"{cap}.")
     for b in card.deferred_blockers:
         ps = card.process(b.process)
         wave = ps.wave if ps is not None else None

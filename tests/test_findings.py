@@ -283,7 +283,8 @@ def test_the_reasons_read_in_full_for_a_mixed_assessment() -> None:
     card = score(Q, assessment(Q, {"Ana": ana, "Ben": ben}, ["leads", "sales"]))
     assert find(Q, card).verdict_reasons == [
         f"Index {card.index:.1f} is below Conditional (45).",
-        "Blocker: “Is there a named owner?” (Sales) is at 0.0, below 1; it caps the verdict at No-go.",
+        "Blocker: “Is there a named owner?” (Sales) is at 0.0, below 1; it caps the verdict at No-go, where the "
+        "scores alone already put it.",
         "7 of 8 questions were answered (88%); 1 nobody was asked or answered.",
         "1 claim is contradicted by evidence shown or measured; the evidence counts, the claim does not.",
         "Besides those claims, respondents disagree by 2 levels or more on 1 other question: the processes "
@@ -329,3 +330,19 @@ def test_the_terminal_names_the_evidence_behind_a_disagreement_and_marks_a_contr
     assert kpi.endswith("Ana 3, Ben 2 (seen) — a claim the evidence contradicts")
     assert owner.endswith("Ana 4, Ben 2")  # a plain disagreement: no basis to name, nothing contradicted
     assert "Besides those claims, respondents disagree by 2 levels or more on 1 other question" in out
+
+
+def test_a_blockers_reason_says_whether_it_holds_the_verdict_down() -> None:
+    def blocker_lines(value: int) -> list[str]:
+        ana = everything(Q, value, ["leads", "sales"])
+        ana[PROGRAMME]["strat-agreed"] = 0  # caps at Conditional
+        ana["sales"]["own-owner"] = 0  # caps at No-go
+        card, f = findings_for({"Ana": ana, "Ben": ana})
+        return [r.split("; ", 1)[1] for r in f.verdict_reasons if r.startswith("Blocker:")]
+
+    # A strong index: the No-go cap decides; the Conditional one agrees with what the scores give.
+    assert blocker_lines(4) == ["it caps the verdict at No-go.",
+                                "it caps the verdict at Conditional, where the scores alone already put it."]
+    # An index that is No-go on its own: the No-go cap agrees, the Conditional one changes nothing.
+    assert blocker_lines(1) == ["it caps the verdict at No-go, where the scores alone already put it.",
+                                "it would cap the verdict at Conditional; the scores alone already keep it lower."]
