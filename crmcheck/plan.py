@@ -326,7 +326,10 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
             continue
         if card.stage is not None and rule.stages is not None and card.stage not in rule.stages:
             continue
-        targets: list[str | None] = [p.id for p in card.processes] if rule.scope == "process" else [None]
+        # The plan is for the wave going live next: a later wave's processes get their actions
+        # when their own wave is assessed (their scores, risks and blockers stay in the report).
+        targets: list[str | None] = ([p.id for p in card.processes if not card.later_wave(p.id)]
+                                     if rule.scope == "process" else [None])
         for target in targets:
             triggers = _Eval(q, card, target).run(rule.when)
             if triggers is None:

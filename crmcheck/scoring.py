@@ -19,7 +19,8 @@ The method, in the order it is applied (the README's Methodology section says th
 5. A level maps to 0..1 by ``(value - lowest) / (highest - lowest)`` on its scale.
 6. Criterion score (per process) = weighted mean of its question scores; process score =
    criterion-weighted mean of its criterion scores; processes section = importance-weighted
-   mean of process scores. Sin score = weighted mean of its questions; programme section =
+   mean of the scores of the processes in the wave going live next (all of them when no wave
+   is recorded): a later wave's process is scored and reported but has its own go-live. Sin score = weighted mean of its questions; programme section =
    sin-weighted mean. Index = section-weighted mean of the two sections, on 0..100, rounded to
    one decimal; the band and verdict use the rounded value, so what is shown is what is judged.
    Anything with no scored question is "not assessed" and drops out of the mean above it.
@@ -322,8 +323,11 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
         level = None if risk is None else band_for(s.risk_levels, round(risk, 1))
         sins.append(SinScore(sin.id, sin.title_at(a.stage), sc, risk, level))
 
+    # The index answers for the wave going live next: a process of a later wave is scored and
+    # reported, but it does not raise or lower this wave's readiness (it has its own go-live).
+    in_wave = [ps for ps in processes if not _later(a.wave, ps.wave)] or processes
     sections = {
-        "processes": _wmean((ps.score, ps.importance) for ps in processes),
+        "processes": _wmean((ps.score, ps.importance) for ps in in_wave),
         "programme": _wmean((sn.score, w.weight_at(a.stage)) for sn, w in zip(sins, q.sins, strict=True)),
     }
     raw = _wmean(
