@@ -44,6 +44,20 @@ def test_without_a_current_wave_every_process_counts() -> None:
     assert card.verdict == "No-go" and card.deferred_blockers == []
 
 
+def test_a_later_waves_process_is_scored_but_moves_neither_the_index_nor_the_plan() -> None:
+    from crmcheck.plan import build_action_plan
+
+    now, later = score(Q, waved(sales_wave=1)), score(Q, waved(sales_wave=2))
+    assert now.process("sales").score == later.process("sales").score  # still scored and reported
+    leads = later.process("leads").score
+    assert later.sections["processes"] == pytest.approx(leads)  # this wave is leads alone
+    assert now.sections["processes"] < later.sections["processes"] and now.index < later.index
+    assert any("sales" in a.processes for a in build_action_plan(Q, now).actions)
+    assert not any("sales" in a.processes for a in build_action_plan(Q, later).actions)
+    # With no current wave recorded, every process is this go-live's.
+    assert score(Q, waved(sales_wave=2, current=None)).index == now.index
+
+
 def test_an_unanswered_critical_question_in_a_later_wave_is_not_an_open_blocker() -> None:
     ana = everything(Q, 3, ["leads", "sales"])
     del ana["sales"]["own-owner"]
