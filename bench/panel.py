@@ -19,6 +19,7 @@ With ``--baseline REV`` the same rater files are also judged by crmcheck at git 
     python bench/panel.py --baseline d263b1d
     python bench/panel.py --json
     python bench/panel.py --ratings ratings-2.0   # the second panel, recorded with crm-readiness 2.0
+    python bench/panel.py --ratings ratings-2.0c ratings-5   # the fourth and fifth rounds, pooled
 """
 
 from __future__ import annotations
@@ -338,8 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--panel", type=Path, default=PANEL, help="panel folder (references/, ratings/)")
     ap.add_argument("--baseline", metavar="REV", help="also judge with crmcheck at this git revision")
     ap.add_argument("--json", action="store_true", help="print the pooled figures as JSON")
-    ap.add_argument("--ratings", default="ratings",
-                    help="ratings folder under the panel (ratings: recorded with crm-readiness 1.0; ratings-2.0)")
+    ap.add_argument("--ratings", nargs="+", default=["ratings"],
+                    help="ratings folders under the panel, pooled (ratings: recorded with crm-readiness 1.0; "
+                         "ratings-2.0c and ratings-5: with 2.0)")
     args = ap.parse_args(argv)
     refs = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted((args.panel / "references").glob("*.yaml"))}
@@ -348,15 +350,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cases = {}
     for case in refs:
-        raters = {p.parent.name: p for p in sorted((args.panel / args.ratings / case).glob("*/answers.yaml"))}
+        raters = {p.parent.name: p for folder in args.ratings
+                  for p in sorted((args.panel / folder / case).glob("*/answers.yaml"))}
         if raters:
             cases[case] = raters
+    label = " + ".join(args.ratings)
     out: dict[str, Any] = {}
     staged_dir = Path(tempfile.mkdtemp(prefix="panel-"))
     staged = {c: {n: with_stage(p, refs[c].get("stage"), staged_dir) for n, p in r.items()} for c, r in cases.items()}
-    out["current"] = report(f"this checkout, {args.ratings}",
+    out["current"] = report(f"this checkout, {label}",
                             [measure(c, refs[c], r, judge_current, original=cases[c]) for c, r in staged.items()])
-    out["concept"] = report(f"this checkout, {args.ratings}, actions matched by concept (CONCEPT table)",
+    out["concept"] = report(f"this checkout, {label}, actions matched by concept (CONCEPT table)",
                             [measure(c, refs[c], r, judge_current, concept=True, original=cases[c])
                              for c, r in staged.items()])
     if args.baseline:

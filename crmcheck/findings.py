@@ -318,7 +318,7 @@ VERDICT_WORDS: dict[str | None, dict[str, str]] = {
                          "No-go": "is not ready to start selecting a CRM system"},
     "selecting": {"Go": "is ready to choose a CRM system against its own processes",
                   "Conditional": "can choose a CRM system only once the conditions below are met",
-                  "No-go": "should pause its selection until the basics below are in place"},
+                  "No-go": "is not ready to choose a CRM system until the gaps below are closed"},
     "implementing": {"Go": "is ready to go live",
                      "Conditional": "can go live only once the conditions below are met",
                      "No-go": "is not ready to go live"},

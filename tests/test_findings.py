@@ -210,7 +210,7 @@ def test_stage_in_words(stage: str | None, go_live: dt.date | None, words: str |
     (None, "Go", "is ready to proceed with CRM"),
     ("before-selection", "No-go", "is not ready to start selecting a CRM system"),
     ("before-selection", "Conditional", "can start selecting a CRM system once the conditions below are met"),
-    ("selecting", "No-go", "should pause its selection until the basics below are in place"),
+    ("selecting", "No-go", "is not ready to choose a CRM system until the gaps below are closed"),
     ("implementing", "Go", "is ready to go live"),
     ("implementing", "Conditional", "can go live only once the conditions below are met"),
     ("live", "Conditional", "runs its CRM on foundations that need the repairs below"),

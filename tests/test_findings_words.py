@@ -39,7 +39,7 @@ def test_a_programme_blocker_is_placed_in_the_programme() -> None:
     _, f = judged({"Ana": ana, "Ben": ana})
     assert reasons_with("Blocker:", f) == [
         "Blocker: “Is there an agreed CRM strategy?” (the programme) is at 0.0, below 1; it caps the verdict "
-        "at Conditional."]
+        "at Conditional, where the scores alone already put it."]
 
 
 def test_open_blockers_say_whether_nobody_could_answer_or_nobody_answered_programme_first() -> None:
