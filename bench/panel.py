@@ -174,6 +174,8 @@ class CaseResult:
     tops: list[list[str]] = field(default_factory=list)
     firsts: list[str] = field(default_factory=list)
     thin_top: list[int] = field(default_factory=list)
+    ref_verdict: str | None = None
+    ref_index: float | None = None  # the reference's own levels, scored the tool's way
 
 
 def with_stage(path: Path, stage: str | None, tmp: Path) -> Path:
@@ -208,12 +210,35 @@ def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
     return families.get(CONCEPT.get(base, base), CONCEPT.get(base, base)) if concept else base
 
 
+def reference_index(ref: dict[str, Any]) -> float | None:
+    """Return the index the reference's own levels give with the built-in questionnaire's weights.
+
+    Process = mean of its criteria levels x 25 (the criteria weigh the same), processes weighted
+    by importance; sins weighted as at the case's stage; sections as in ``scoring.sections``.
+    It shows where the reference's consultant drew the verdict lines on the tool's scale.
+    """
+    sys.path.insert(0, str(ROOT))
+    from crmcheck.questionnaire import load_questionnaire
+
+    q = load_questionnaire(ROOT / "questionnaires" / "crm-readiness.yaml")
+    imp = {p["id"]: p.get("importance", 3) for p in ref.get("processes", [])}
+    procs = [(sum(v[0] for v in crit.values()) / len(crit) * 25, imp.get(pid, 3))
+             for pid, crit in ref.get("levels", {}).items() if crit]
+    weights = {sin.id: sin.weight_at(ref.get("stage")) for sin in q.sins}
+    sins = [(v[0] * 25, weights.get(sid, 1.0)) for sid, v in ref.get("sins", {}).items()]
+    if not procs or not sins:
+        return None
+    mean = [sum(a * b for a, b in xs) / sum(b for _, b in xs) for xs in (procs, sins)]
+    sec = q.scoring.sections
+    return (mean[0] * sec.processes + mean[1] * sec.programme) / (sec.processes + sec.programme)
+
+
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             concept: bool = False, original: dict[str, Path] | None = None) -> CaseResult:
     """Return one case's figures for one crmcheck version."""
     fam = rule_families()
     original = original or {}
-    res = CaseResult(case, sorted(raters))
+    res = CaseResult(case, sorted(raters), ref_verdict=ref.get("verdict"), ref_index=reference_index(ref))
     files = {name: answers_of(p) for name, p in raters.items()}
     names = sorted(files)
     if len(names) >= 2:
@@ -293,6 +318,8 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
         "top3_vs_raters_own": [o for r in results for o in r.rater_risks],
         "first_action_in_raters_own_five": [f for r in results for f in r.rater_first],
         "five_overlap": [o for r in results for o in r.five_overlap],
+        "verdict_matches_reference": [v.split()[0] == r.ref_verdict for r in results for v in r.verdicts
+                                      if r.ref_verdict],
         "hesitation_share": sum(h for h, _ in hes) / total if (total := sum(n for _, n in hes)) else None,
     }
 
@@ -304,6 +331,9 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
         print(f"  {r.case}: raters {', '.join(r.raters)}")
         print(f"    rater agreement   identical {_fmt(_share(r.agreement_pairs))}  kappa {_fmt(qwk(r.agreement_pairs))}"
               f"  ({len(r.agreement_pairs)} shared answers)")
+        if r.ref_verdict:
+            at = "" if r.ref_index is None else f"; its own levels give index {r.ref_index:.1f}"
+            print(f"    reference verdict {r.ref_verdict}{at}")
         print(f"    criteria vs ref   kappa {_fmt(qwk(r.crit_pairs))}  exact {_fmt(_share(r.crit_pairs))}"
               f"   sins vs ref kappa {_fmt(qwk(r.sin_pairs))}  exact {_fmt(_share(r.sin_pairs))}")
         for i, name in enumerate(r.raters):
@@ -325,6 +355,9 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
     print(f"  top-3 overlap per rating: {ro} (>= 2 in {sum(1 for o in ro if o >= 2)} of {len(ro)}); first action "
           f"in reference five: {sum(s['first_action_in_reference_five'])} of {len(ro)}; five overlap "
           f"{s['five_overlap']}; hesitation share {_fmt(s['hesitation_share'])}")
+    vm = s["verdict_matches_reference"]
+    if vm:
+        print(f"  verdict as the reference's: {sum(vm)} of {len(vm)} ratings")
     own = s["top3_vs_raters_own"]
     if own:
         print(f"  against each rater's own judgement (written before the tool): top-3 overlap {own} (>= 2 in "
