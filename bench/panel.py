@@ -20,6 +20,14 @@ With ``--baseline REV`` the same rater files are also judged by crmcheck at git 
     python bench/panel.py --json
     python bench/panel.py --ratings ratings-2.0   # the second panel, recorded with crm-readiness 2.0
     python bench/panel.py --ratings ratings-2.0c ratings-5   # the fourth and fifth rounds, pooled
+
+Rounds kept under bench/panel: ratings (1.0), ratings-2.0, -2.0b, -2.0c (2.0 on the first four
+cases), ratings-2.1-draft (a rewrite not adopted), ratings-5 and ratings-5-1.0 (three new cases,
+each rated with 2.0 by two raters and with 1.0 by one, briefs RATER_BRIEF-2.0.md and
+RATER_BRIEF-1.0-round5.md), and ratings-5b / ratings-5b-1.0 (the same three cases, one more rater
+each per version, with a brief that counts as hesitation only wording that leaves two levels
+open and asks for missing evidence to be noted as "not settled": RATER_BRIEF-2.0-5b.md and
+RATER_BRIEF-1.0-5b.md).
 """
 
 from __future__ import annotations

@@ -82,6 +82,21 @@ def test_every_stage_has_the_action_a_no_go_implies(q: Questionnaire, stage: str
     assert len(leading) == 1, (stage, leading)
 
 
+def _index_below(cond) -> list[float]:  # type: ignore[no-untyped-def]
+    found = [cond.below] if cond.index and cond.below is not None else []
+    for sub in [*(cond.all or []), *(cond.any or []), *([cond.not_] if cond.not_ is not None else [])]:
+        found += _index_below(sub)
+    return found
+
+
+def test_the_no_go_action_fires_on_the_index_exactly_where_no_go_starts(q: Questionnaire) -> None:
+    # "Readiness is low" in a verdict-implied action must mean the index is at No-go: a line of
+    # its own would tell a Conditional company to stop choosing software.
+    line = q.scoring.verdict.conditional.min_index
+    leading = [r for r in q.rules if "No-go" in r.leads_when]
+    assert {r.id: _index_below(r.when) for r in leading} == {r.id: [line] for r in leading}
+
+
 def test_implementing_has_go_live_gates_that_can_block(q: Questionnaire) -> None:
     gates = [x.id for s in q.sins for x in s.questions
              if x.critical is not None and x.stages is not None and x.stages == ["implementing"]]
@@ -152,7 +167,7 @@ def _heads(cond: Condition) -> set[str]:
 def test_sample_scores_as_documented() -> None:
     q, assessment = load_answers_file(sample_answers())
     card = score(q, assessment)
-    assert (card.index, card.band, card.verdict) == (48.5, "Emerging", "No-go")
+    assert (card.index, card.band, card.verdict) == (48.5, "Emerging", "Conditional")
     assert len(assessment.processes) == 6 and len(assessment.respondents) == 4
     assert {r.department for r in assessment.respondents} == {"Sales", "Marketing", "Service", "IT"}
     assert card.disagreements, "the sample's respondents partly disagree"

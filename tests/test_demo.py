@@ -36,7 +36,7 @@ def test_three_quarters_of_the_same_client_and_scope(snaps: list[history.Snapsho
 
 def test_readiness_rises_quarter_to_quarter(snaps: list[history.Snapshot]) -> None:
     assert [(s.card.index, s.card.verdict) for s in snaps] == [
-        (31.5, "No-go"), (39.8, "No-go"), (48.5, "No-go")]
+        (31.5, "No-go"), (39.8, "No-go"), (48.5, "Conditional")]
     q2, q3, _ = snaps
     assert {b.question for b in q2.card.blockers} == {"own-owner", "ka-defined-first"}
     assert not q3.card.blockers
@@ -117,7 +117,7 @@ def test_the_demo_report_says_what_moved_since_last_quarter() -> None:
     assert since is not None
     assert since.sentences[0] == (
         "Since 2026-Q3 the readiness index rose 8.7 points, from 39.8 to 48.5 (target 65: 16.5 to go); "
-        "the band moved from Not ready to Emerging, the verdict stays No-go.")
+        "the verdict moved from No-go to Conditional and the band from Not ready to Emerging.")
     assert "Down: Customer service and support −1 (67 → 66); 5 answers went down (see the trend section)." in (
         since.sentences)
     assert ctx.trend is not None and ctx.trend.labels == ["2026-Q2", "2026-Q3", "2026-Q4"]

@@ -140,7 +140,7 @@ def test_list_and_show(db: str) -> None:
     listed = run(db, "list").output  # type: ignore[attr-defined]
     assert "Northwind Components/2026-Q4" in listed and "48.5" in listed
     rows = json.loads(run(db, "list", "--client", "northwind", "--json").output)  # type: ignore[attr-defined]
-    assert rows[0]["index"] == 48.5 and rows[0]["respondents"] == 4 and rows[0]["verdict"] == "No-go"
+    assert rows[0]["index"] == 48.5 and rows[0]["respondents"] == 4 and rows[0]["verdict"] == "Conditional"
     assert rows[0]["stage"] == "before-selection"
     shown = json.loads(run(db, "show", "northwind/2026-Q4", "--json").output)  # type: ignore[attr-defined]
     assert shown["index"] == 48.5 and shown["targets"]["index"] == 65
