@@ -209,10 +209,10 @@ def test_stage_in_words(stage: str | None, go_live: dt.date | None, words: str |
 @pytest.mark.parametrize(("stage", "verdict", "sentence"), [
     (None, "Go", "is ready to proceed with CRM"),
     ("before-selection", "No-go", "is not ready to start selecting a CRM system"),
-    ("before-selection", "Conditional", "can start selecting a CRM system once the conditions below are met"),
+    ("before-selection", "Conditional", "can start selecting a CRM system once the first actions below are done"),
     ("selecting", "No-go", "is not ready to choose a CRM system until the gaps below are closed"),
     ("implementing", "Go", "is ready to go live"),
-    ("implementing", "Conditional", "can go live only once the conditions below are met"),
+    ("implementing", "Conditional", "can go live only once the first actions below are done"),
     ("live", "Conditional", "runs its CRM on foundations that need the repairs below"),
     ("live", "No-go", "is not getting what it should from its CRM until the foundations below are repaired"),
 ])
