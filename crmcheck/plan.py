@@ -110,7 +110,8 @@ def _once(triggers: list[Trigger]) -> list[Trigger]:
 class _Eval:
     def __init__(self, q: Questionnaire, card: Scorecard, process: str | None) -> None:
         self.q, self.card, self.process = q, card, process
-        self.in_scope = {p.id for p in card.processes}
+        # A later wave's process is out of this wave's plan, also where a rule names it or asks its questions.
+        self.in_scope = {p.id for p in card.processes if not card.later_wave(p.id)}
         self.titles = {p.id: p.title for p in card.processes}
         self.importance = {p.id: p.importance for p in card.processes}
 

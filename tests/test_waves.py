@@ -117,3 +117,18 @@ def test_history_across_stages_says_what_is_not_comparable() -> None:
     t = trend("Acme", [snapshot(Q, before), snapshot(Q, after)])
     assert [p.stage for p in t.points] == ["selecting", "implementing"]
     assert any(n.startswith("2026-Q4: the programme moved from selecting") for n in t.notes)
+
+
+def test_a_rule_on_a_later_waves_own_questions_does_not_fire_for_this_wave() -> None:
+    from crmcheck.plan import build_action_plan
+
+    ana = everything(Q, 1, ["leads", "sales"])  # grade-leads fires on leads' own question and score
+    a = assessment(Q, {"Ana": ana, "Ben": ana}, ["leads", "sales"])
+
+    def leads_in(wave: int) -> list[str]:
+        procs = [dataclasses.replace(p, wave=wave if p.id == "leads" else 1) for p in a.processes]
+        card = score(Q, dataclasses.replace(a, processes=procs, wave=1, stage="implementing"))
+        return [x.rule for x in build_action_plan(Q, card).actions]
+
+    assert "grade-leads" in leads_in(1)
+    assert "grade-leads" not in leads_in(2)
