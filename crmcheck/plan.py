@@ -22,8 +22,9 @@ priority; ties break on the severity of the biggest risk the action addresses (`
 an owner for the worst process before an owner for a middling one), then lower effort,
 then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
 names rules whose actions must come before it; the plan honours that order. Among the first
-five, at most two process actions concern one process alone; a third waits until after them. A rule listed in
-another firing rule's ``supersedes`` is dropped where that other rule fired.
+five, at most two process actions concern one process alone; a third waits until after them.
+A rule listed in another firing rule's ``supersedes`` is dropped where that other rule fired.
+The plan is for the wave going live next: a later wave's processes get no actions.
 """
 
 from __future__ import annotations

@@ -20,9 +20,10 @@ The method, in the order it is applied (the README's Methodology section says th
 6. Criterion score (per process) = weighted mean of its question scores; process score =
    criterion-weighted mean of its criterion scores; processes section = importance-weighted
    mean of the scores of the processes in the wave going live next (all of them when no wave
-   is recorded): a later wave's process is scored and reported but has its own go-live. Sin score = weighted mean of its questions; programme section =
-   sin-weighted mean. Index = section-weighted mean of the two sections, on 0..100, rounded to
-   one decimal; the band and verdict use the rounded value, so what is shown is what is judged.
+   is recorded): a later wave's process is scored and reported but has its own go-live. Sin
+   score = weighted mean of its questions; programme section = sin-weighted mean. Index =
+   section-weighted mean of the two sections, on 0..100, rounded to one decimal; the band and
+   verdict use the rounded value, so what is shown is what is judged.
    Anything with no scored question is "not assessed" and drops out of the mean above it.
 7. A sin's risk is 100 minus its score, placed in ``scoring.risk_levels``.
 8. Verdict: Go needs ``go.min_index`` and no sin riskier than ``go.max_risk``; Conditional

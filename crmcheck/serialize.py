@@ -2,7 +2,8 @@
 
 Shape (``crmcheck score --json``), version 2:
 ``{"format": "crmcheck.scorecard/2", "questionnaire", "client", "label", "date", "stage", "index", "band",
-"verdict", "headline" (the verdict in the words of the stage), "verdict_reasons" (sentences, as every report prints them), "completeness",
+"verdict", "headline" (the verdict in the words of the stage), "verdict_reasons" (sentences, as every
+report prints them), "completeness",
 "sections": {...}, "criteria": {id: score}, "targets": {key: 0-100}, "processes": [{id, title,
 importance, custom, score, criteria}], "sins": [{id, title, score, risk, level}], "blockers": [...],
 "disagreements": [...], "evidence_gaps": [...], "findings": {"top_risks", "risks",

@@ -83,7 +83,8 @@ def test_score_json_has_the_documented_shape() -> None:
     assert owner["owner"] == "Executive sponsor (to be named)"
     assert data["findings"]["top_risks"] == ["sin:data", "process:leads", "process:dealer-onboarding"]
     assert data["verdict_reasons"][1] == ("Blocker: “Is there a named owner?” (Dealer onboarding) is at 0.0, "
-                                          "below 1; it caps the verdict at No-go, where the scores alone already put it.")
+                                          "below 1; it caps the verdict at No-go, where the scores alone already "
+                                          "put it.")
 
 
 @pytest.mark.parametrize(("threshold", "code"), [("31.4", 0), ("31.5", 1)], ids=["at", "above"])

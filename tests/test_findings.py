@@ -337,7 +337,7 @@ def test_a_blockers_reason_says_whether_it_holds_the_verdict_down() -> None:
         ana = everything(Q, value, ["leads", "sales"])
         ana[PROGRAMME]["strat-agreed"] = 0  # caps at Conditional
         ana["sales"]["own-owner"] = 0  # caps at No-go
-        card, f = findings_for({"Ana": ana, "Ben": ana})
+        _, f = findings_for({"Ana": ana, "Ben": ana})
         return [r.split("; ", 1)[1] for r in f.verdict_reasons if r.startswith("Blocker:")]
 
     # A strong index: the No-go cap decides; the Conditional one agrees with what the scores give.
