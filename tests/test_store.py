@@ -144,6 +144,7 @@ def test_list_and_show(db: str) -> None:
     assert rows[0]["stage"] == "before-selection"
     shown = json.loads(run(db, "show", "northwind/2026-Q4", "--json").output)  # type: ignore[attr-defined]
     assert shown["index"] == 48.5 and shown["targets"]["index"] == 65
+    assert shown["headline"].startswith("Northwind Components can start selecting a CRM system once the first")
     missing = run(db, "show", "acme/2026-Q4")
     assert missing.exit_code == 2 and missing.output.startswith("Error: no assessment")  # type: ignore[attr-defined]
 
