@@ -20,6 +20,7 @@ With ``--baseline REV`` the same rater files are also judged by crmcheck at git 
     python bench/panel.py --json
     python bench/panel.py --ratings ratings-2.0   # the second panel, recorded with crm-readiness 2.0
     python bench/panel.py --ratings ratings-2.0c ratings-5   # the fourth and fifth rounds, pooled
+    python bench/panel.py --ratings ratings-5c --versus ratings-5b-1.0   # hesitation, 2.0 against 1.0
 
 Rounds kept under bench/panel: ratings (1.0), ratings-2.0, -2.0b, -2.0c (2.0 on the first four
 cases), ratings-2.1-draft (a rewrite not adopted), ratings-5 and ratings-5-1.0 (three new cases,
@@ -374,6 +375,18 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
     return s
 
 
+def hesitation_share(panel: Path, folders: Sequence[str], refs: dict[str, Any]) -> tuple[float | None, int, int]:
+    """Return the share of level answers recorded between two levels, with its counts, over the folders."""
+    hes = total = 0
+    for folder in folders:
+        for case in refs:
+            for path in sorted((panel / folder / case).glob("*/answers.yaml")):
+                levels = [x for x in answers_of(path).values() if x.get("level") is not None]
+                hes += sum(1 for x in levels if x.get("or") is not None)
+                total += len(levels)
+    return (hes / total if total else None), hes, total
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the panel measurement."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -383,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ratings", nargs="+", default=["ratings"],
                     help="ratings folders under the panel, pooled (ratings: recorded with crm-readiness 1.0; "
                          "ratings-2.0c and ratings-5: with 2.0)")
+    ap.add_argument("--versus", nargs="+", metavar="FOLDER",
+                    help="also print the hesitation share of these ratings folders (e.g. the same cases rated "
+                         "with crm-readiness 1.0) beside this one's, and the ratio")
     args = ap.parse_args(argv)
     refs = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
             for p in sorted((args.panel / "references").glob("*.yaml"))}
@@ -415,6 +431,12 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
                                check=False, capture_output=True)
+    if args.versus:
+        mine, theirs = hesitation_share(args.panel, args.ratings, refs), hesitation_share(args.panel, args.versus, refs)
+        print(f"== hesitation: {' + '.join(args.ratings)} {_fmt(mine[0])} ({mine[1]} of {mine[2]} answers) against "
+              f"{' + '.join(args.versus)} {_fmt(theirs[0])} ({theirs[1]} of {theirs[2]})"
+              + (f"; ratio {mine[0] / theirs[0]:.2f}" if mine[0] is not None and theirs[0] else ""))
+        out["hesitation"] = {"these": mine[0], "versus": theirs[0]}
     if args.json:
         print(json.dumps(out, indent=2))
     return 0
