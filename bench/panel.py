@@ -28,7 +28,9 @@ each rated with 2.0 by two raters and with 1.0 by one, briefs RATER_BRIEF-2.0.md
 RATER_BRIEF-1.0-round5.md), and ratings-5b / ratings-5b-1.0 (the same three cases, one more rater
 each per version, with a brief that counts as hesitation only wording that leaves two levels
 open and asks for missing evidence to be noted as "not settled": RATER_BRIEF-2.0-5b.md and
-RATER_BRIEF-1.0-5b.md).
+RATER_BRIEF-1.0-5b.md), then ratings-5c, ratings-5d and ratings-5d-1.0 (the same brief, one more
+rater per case and version, after the level-picking rule gained "rate the weaker part when the
+shares are unknown" and "rate what usually happens").
 """
 
 from __future__ import annotations
