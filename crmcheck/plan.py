@@ -17,7 +17,8 @@ A process-scope rule that fires for several processes becomes one action listing
 ranked by its highest priority.
 
 Order of the plan: first the actions the verdict implies (``leads_when``), then those that
-clear a blocker or an open blocker (unless it rests on one respondent's word), then the rest by
+clear a blocker or an open blocker (unless it rests on one respondent's word and is not a go-live
+gate: a No-go question asked only while implementing, such as compliance's sign-off), then the rest by
 priority; ties break on the severity of the biggest risk the action addresses (``findings``:
 an owner for the worst process before an owner for a middling one), then lower effort,
 then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
@@ -359,10 +360,12 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
         act.owner = owner_for(act.recommendation.owner, card.respondents)
         act.leads = card.verdict in rules[rid].leads_when
         # A blocker resting on one respondent's word does not jump the queue: it ranks by priority.
+        # A go-live gate does: it is a sign-off or a plan that one accountable person knows (compliance
+        # knows whether it signed), and going live past it costs far more than confirming it.
         act.clears_blocker = any(
             ((t.question is not None and ((t.process or PROGRAMME), t.question) in blocked)
              or (t.sin is not None and t.sin in blocked_sins))
-            and (t.support is None or t.support > 1) for t in act.triggers)
+            and (t.support is None or t.support > 1 or _gate(q, t.question)) for t in act.triggers)
         act.stake = max((severity.get(k, 0.0) for k in _risks_addressed(q, act)), default=0.0)
         actions.append(act)
     actions.sort(key=_rank)
@@ -449,6 +452,14 @@ def _action(rule: Rule, per: dict[str | None, tuple[float, float, list[Trigger]]
     triggers = [t for _, (_, _, trig) in ordered for t in trig]
     best = ordered[0][1]
     return Action(rule.id, rule.recommend, rule.scope, round(best[0], 1), round(best[1], 3), processes, triggers)
+
+
+def _gate(q: Questionnaire, qid: str | None) -> bool:
+    """Return whether a question is a go-live gate: critical at No-go and asked only while implementing."""
+    item = q.question(qid) if qid is not None else None
+    if item is None or item.question.critical is None or item.question.stages is None:
+        return False
+    return item.question.critical.caps == "no-go" and set(item.question.stages) == {"implementing"}
 
 
 def _risks_addressed(q: Questionnaire, act: Action) -> set[str]:

@@ -7,6 +7,7 @@ blocker. Each test pins one of those on a case where a near miss would give a di
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
@@ -328,3 +329,18 @@ def test_a_disagreements_share_is_its_spread_over_the_scales_range_whatever_its_
     action, _ = fire({"disagreement": "any"}, {"Ana": ana, "Ben": ben}, ["sales"], scope="process", q=q)
     assert action is not None
     assert action.triggers[0].gap == pytest.approx(3 / 4 * 3 / 5)  # spread / range × importance / 5
+
+
+@pytest.mark.parametrize("stages, clears", [(["implementing"], True), (None, False)])
+def test_a_go_live_gate_on_one_persons_word_still_clears_its_blocker(stages: list[str] | None, clears: bool) -> None:
+    # Compliance alone knows whether it signed the journeys off: a gate asked only while implementing
+    # ranks with the blockers on one answer; the same No-go question asked at every stage does not.
+    q = edit_question(_programme_blocker_questionnaire(), "strat-agreed", stages=stages)
+    ana = everything(q, 4, ["sales"])
+    ana[PROGRAMME]["strat-agreed"] = 0
+    q = q.model_copy(update={"rules": [probe_rule(q, {"question": "strat-agreed", "below": 1}, rid="gate")]})
+    a = dataclasses.replace(assessment(q, {"Ana": ana}, ["sales"]), stage="implementing")
+    card = score(q, a)
+    assert card.verdict == "No-go" and card.blockers
+    (gate,) = build_action_plan(q, card).actions
+    assert gate.clears_blocker is clears and gate.thin  # still marked as one respondent's word
