@@ -36,6 +36,7 @@ shares are unknown" and "rate what usually happens").
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -221,6 +222,21 @@ def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
     return families.get(CONCEPT.get(base, base), CONCEPT.get(base, base)) if concept else base
 
 
+@functools.cache
+def _builtin() -> Any:
+    """Return this checkout's built-in questionnaire, loaded once."""
+    sys.path.insert(0, str(ROOT))
+    from crmcheck.questionnaire import load_questionnaire
+
+    return load_questionnaire(ROOT / "questionnaires" / "crm-readiness.yaml")
+
+
+def hesitations(answers: dict[tuple[str, str, str], dict[str, Any]]) -> tuple[int, int]:
+    """Return (answers recorded between two levels, answers giving a level) of one answers file."""
+    levels = [x for x in answers.values() if x.get("level") is not None]
+    return sum(1 for x in levels if x.get("or") is not None), len(levels)
+
+
 def reference_index(ref: dict[str, Any]) -> float | None:
     """Return the index the reference's own levels give with the built-in questionnaire's weights.
 
@@ -228,10 +244,7 @@ def reference_index(ref: dict[str, Any]) -> float | None:
     by importance; sins weighted as at the case's stage; sections as in ``scoring.sections``.
     It shows where the reference's consultant drew the verdict lines on the tool's scale.
     """
-    sys.path.insert(0, str(ROOT))
-    from crmcheck.questionnaire import load_questionnaire
-
-    q = load_questionnaire(ROOT / "questionnaires" / "crm-readiness.yaml")
+    q = _builtin()
     imp = {p["id"]: p.get("importance", 3) for p in ref.get("processes", [])}
     procs = [(sum(v[0] for v in crit.values()) / len(crit) * 25, imp.get(pid, 3))
              for pid, crit in ref.get("levels", {}).items() if crit]
@@ -285,8 +298,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             res.rater_risks.append(len(set(j.top_risks[:3]) & set(own.get("top_risks", [])[:3])))
             res.rater_first.append(bool(j.actions) and j.actions[0] in mine[:5])
         res.five_overlap.append(len(set(j.actions[:5]) & set(ref_actions[:5])))
-        levels = [x for x in files[name].values() if x.get("level") is not None]
-        res.hesitations.append((sum(1 for x in levels if x.get("or") is not None), len(levels)))
+        res.hesitations.append(hesitations(files[name]))
         res.verdicts.append(f"{j.verdict} {j.index:.1f}")
         if j.low is None or j.high is None:
             res.ranges.append("-")
@@ -383,9 +395,8 @@ def hesitation_share(panel: Path, folders: Sequence[str], refs: dict[str, Any]) 
     for folder in folders:
         for case in refs:
             for path in sorted((panel / folder / case).glob("*/answers.yaml")):
-                levels = [x for x in answers_of(path).values() if x.get("level") is not None]
-                hes += sum(1 for x in levels if x.get("or") is not None)
-                total += len(levels)
+                h, n = hesitations(answers_of(path))
+                hes, total = hes + h, total + n
     return (hes / total if total else None), hes, total
 
 
@@ -409,8 +420,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     cases = {}
     for case in refs:
-        raters = {p.parent.name: p for folder in args.ratings
-                  for p in sorted((args.panel / folder / case).glob("*/answers.yaml"))}
+        raters: dict[str, Path] = {}
+        for folder in args.ratings:
+            for p in sorted((args.panel / folder / case).glob("*/answers.yaml")):
+                # the same rater name in two pooled folders is two raters, not one overwriting the other
+                raters[p.parent.name if p.parent.name not in raters else f"{folder}/{p.parent.name}"] = p
         if raters:
             cases[case] = raters
     label = " + ".join(args.ratings)

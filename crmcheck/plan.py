@@ -110,10 +110,9 @@ def _once(triggers: list[Trigger]) -> list[Trigger]:
 
 
 class _Eval:
-    def __init__(self, q: Questionnaire, card: Scorecard, process: str | None) -> None:
+    def __init__(self, q: Questionnaire, card: Scorecard, process: str | None, in_scope: set[str]) -> None:
         self.q, self.card, self.process = q, card, process
-        # A later wave's process is out of this wave's plan, also where a rule names it or asks its questions.
-        self.in_scope = {p.id for p in card.processes if not card.later_wave(p.id)}
+        self.in_scope = in_scope
         self.titles = {p.id: p.title for p in card.processes}
         self.importance = {p.id: p.importance for p in card.processes}
 
@@ -322,6 +321,11 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
     importance = {p.id: p.importance for p in card.processes}
     programme_weight = max([q.scoring.programme_importance, *importance.values()])
     fired: dict[str, dict[str | None, tuple[float, float, list[Trigger]]]] = {}
+    # The plan is for the wave going live next: a later wave's processes get their actions when
+    # their own wave is assessed (their scores, risks and blockers stay in the report), also where
+    # a rule names such a process or asks its own questions.
+    this_wave = card.in_wave
+    in_scope = {p.id for p in this_wave}
     for rule in q.rules:
         # With no stage recorded every rule applies, but a rule is given once: in its own words,
         # not also in each stage variant's.
@@ -329,12 +333,9 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
             continue
         if card.stage is not None and rule.stages is not None and card.stage not in rule.stages:
             continue
-        # The plan is for the wave going live next: a later wave's processes get their actions
-        # when their own wave is assessed (their scores, risks and blockers stay in the report).
-        targets: list[str | None] = ([p.id for p in card.processes if not card.later_wave(p.id)]
-                                     if rule.scope == "process" else [None])
+        targets: list[str | None] = [p.id for p in this_wave] if rule.scope == "process" else [None]
         for target in targets:
-            triggers = _Eval(q, card, target).run(rule.when)
+            triggers = _Eval(q, card, target, in_scope).run(rule.when)
             if triggers is None:
                 continue
             triggers = _once(triggers)
@@ -369,8 +370,9 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
         act.stake = max((severity.get(k, 0.0) for k in _risks_addressed(q, act)), default=0.0)
         actions.append(act)
     actions.sort(key=_rank)
-    ordered = _honour_after(actions, rules)
-    return ActionPlan(_honour_after(_spread(ordered), rules))
+    # Spread the five as the board will see them (prerequisites already pulled up), then honour
+    # ``after`` again for a prerequisite the spreading held back below its dependant.
+    return ActionPlan(_honour_after(_spread(_honour_after(actions, rules)), rules))
 
 
 def binding_blockers(q: Questionnaire, card: Scorecard) -> set[tuple[str, str]]:

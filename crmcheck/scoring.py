@@ -181,6 +181,11 @@ class Scorecard:
         """Return whether some question asked was answered by nobody: the result may still move."""
         return self.completeness < 1
 
+    @property
+    def in_wave(self) -> list[ProcessScore]:
+        """Return the processes of the wave going live next (all of them when no wave is recorded)."""
+        return [p for p in self.processes if not _later(self.wave, p.wave)]
+
     def later_wave(self, process_id: str) -> bool:
         """Return whether a process goes live after the current wave (its blockers wait for its wave)."""
         ps = self.process(process_id)
