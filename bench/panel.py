@@ -179,6 +179,9 @@ class CaseResult:
     first_in_five: list[bool] = field(default_factory=list)
     rater_risks: list[int] = field(default_factory=list)  # tool's top 3 vs the rater's own, written first
     rater_first: list[bool] = field(default_factory=list)  # tool's first action among the rater's own five
+    own_risks: list[int] = field(default_factory=list)  # the rater's own top 3 vs the reference's
+    own_first: list[bool] = field(default_factory=list)  # the rater's own first action among the reference's five
+    own_verdict: list[bool] = field(default_factory=list)  # the rater's own verdict is the reference's
     five_overlap: list[int] = field(default_factory=list)
     hesitations: list[tuple[int, int]] = field(default_factory=list)  # (with 'or', level answers)
     verdicts: list[str] = field(default_factory=list)
@@ -214,6 +217,28 @@ def rule_families() -> dict[str, str]:
             if r.get("variant_of") or r["id"] not in out:  # a variant in any version is one in all
                 out[r["id"]] = r.get("variant_of") or r["id"]
     return out
+
+
+def rule_supersedes() -> dict[str, set[str]]:
+    """Map every rule id of the built-in questionnaires to the rules it supersedes (whose advice it carries)."""
+    out: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
+        for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
+            out.setdefault(r["id"], set()).update(r.get("supersedes") or [])
+    return out
+
+
+def covers(rule: str, families: dict[str, str], concept: bool, sup: dict[str, set[str]]) -> set[str]:
+    """Return the ids an action matches a reference action by.
+
+    Strictly, its own. By concept, also those of the rules it supersedes: the tool drops a
+    superseded rule because the superseding action's steps carry it ("stabilise the platform"
+    names the platform owner), so a reader of the plan sees that advice in it.
+    """
+    own = canonical(rule, families, concept)
+    if not concept:
+        return {own}
+    return {own} | {canonical(s, families, concept) for s in sup.get(rule, set())}
 
 
 def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
@@ -261,6 +286,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             concept: bool = False, original: dict[str, Path] | None = None) -> CaseResult:
     """Return one case's figures for one crmcheck version."""
     fam = rule_families()
+    sup = rule_supersedes()
     original = original or {}
     res = CaseResult(case, sorted(raters), ref_verdict=ref.get("verdict"), ref_index=reference_index(ref))
     files = {name: answers_of(p) for name, p in raters.items()}
@@ -277,6 +303,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
     ref_actions = [canonical(a["rule"], fam, concept) for a in ref.get("first_actions", [])]
     for name in names:
         j = judge(raters[name])
+        covered = [covers(a, fam, concept, sup) for a in j.actions]
         j.actions = [canonical(a, fam, concept) for a in j.actions]
         for pid, crits in ref_levels.items():
             for cid, val in crits.items():
@@ -288,7 +315,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             if got is not None:
                 res.sin_pairs.append((int(val[0]), got))
         res.risk_overlap.append(len(set(j.top_risks[:3]) & set(ref_risks[:3])))
-        res.first_in_five.append(bool(j.actions) and j.actions[0] in ref_actions[:5])
+        res.first_in_five.append(bool(covered) and bool(covered[0] & set(ref_actions[:5])))
         own_path = raters[name].parent / "judgement.yaml"
         if not own_path.is_file():  # staged copies live elsewhere; the judgement sits beside the original
             own_path = original.get(name, raters[name]).parent / "judgement.yaml"
@@ -296,8 +323,13 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             own = yaml.safe_load(own_path.read_text(encoding="utf-8")) or {}
             mine = [canonical(a, fam, concept) for a in own.get("first_actions", [])]
             res.rater_risks.append(len(set(j.top_risks[:3]) & set(own.get("top_risks", [])[:3])))
-            res.rater_first.append(bool(j.actions) and j.actions[0] in mine[:5])
-        res.five_overlap.append(len(set(j.actions[:5]) & set(ref_actions[:5])))
+            res.rater_first.append(bool(covered) and bool(covered[0] & set(mine[:5])))
+            # The human yardstick: the rater's own judgement, written before the tool, against the reference.
+            res.own_risks.append(len(set(own.get("top_risks", [])[:3]) & set(ref_risks[:3])))
+            res.own_first.append(bool(mine) and mine[0] in ref_actions[:5])
+            if own.get("verdict") and ref.get("verdict"):
+                res.own_verdict.append(own["verdict"] == ref["verdict"])
+        res.five_overlap.append(len(set().union(*covered[:5]) & set(ref_actions[:5])))
         res.hesitations.append(hesitations(files[name]))
         res.verdicts.append(f"{j.verdict} {j.index:.1f}")
         if j.low is None or j.high is None:
@@ -341,6 +373,9 @@ def summary(results: list[CaseResult]) -> dict[str, Any]:
         "top3_vs_raters_own": [o for r in results for o in r.rater_risks],
         "first_action_in_raters_own_five": [f for r in results for f in r.rater_first],
         "five_overlap": [o for r in results for o in r.five_overlap],
+        "raters_own_top3_vs_reference": [o for r in results for o in r.own_risks],
+        "raters_own_first_in_reference_five": [f for r in results for f in r.own_first],
+        "raters_own_verdict_as_reference": [v for r in results for v in r.own_verdict],
         "verdict_matches_reference": [v.split()[0] == r.ref_verdict for r in results for v in r.verdicts
                                       if r.ref_verdict],
         "hesitation_share": sum(h for h, _ in hes) / total if (total := sum(n for _, n in hes)) else None,
@@ -386,6 +421,13 @@ def report(label: str, results: list[CaseResult]) -> dict[str, Any]:
         print(f"  against each rater's own judgement (written before the tool): top-3 overlap {own} (>= 2 in "
               f"{sum(1 for o in own if o >= 2)} of {len(own)}); first action in their five: "
               f"{sum(s['first_action_in_raters_own_five'])} of {len(own)}")
+    yard = s["raters_own_top3_vs_reference"]
+    if yard:
+        ov = s["raters_own_verdict_as_reference"]
+        print(f"  the human yardstick, each rater's own judgement against the reference: top-3 overlap {yard} (>= 2 in "
+              f"{sum(1 for o in yard if o >= 2)} of {len(yard)}); first action in the reference's five: "
+              f"{sum(s['raters_own_first_in_reference_five'])} of {len(yard)}; verdict as the reference's: "
+              f"{sum(ov)} of {len(ov)}")
     return s
 
 
@@ -433,7 +475,8 @@ def main(argv: list[str] | None = None) -> int:
     staged = {c: {n: with_stage(p, refs[c].get("stage"), staged_dir) for n, p in r.items()} for c, r in cases.items()}
     out["current"] = report(f"this checkout, {label}",
                             [measure(c, refs[c], r, judge_current, original=cases[c]) for c, r in staged.items()])
-    out["concept"] = report(f"this checkout, {label}, actions matched by concept (CONCEPT table)",
+    out["concept"] = report(f"this checkout, {label}, actions matched by concept (CONCEPT table; an action also "
+                            "carries the rules it supersedes)",
                             [measure(c, refs[c], r, judge_current, concept=True, original=cases[c])
                              for c, r in staged.items()])
     if args.baseline:

@@ -7,13 +7,15 @@ sample company's result, which the demo, the README and the report tests show.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+from builders import assessment, everything
 
 from crmcheck.assess import load_answers_file
 from crmcheck.plan import build_action_plan
-from crmcheck.questionnaire import STAGES, Condition, Question, Questionnaire, load_questionnaire
+from crmcheck.questionnaire import PROGRAMME, STAGES, Condition, Question, Questionnaire, load_questionnaire
 from crmcheck.resources import default_questionnaire, sample_answers
 from crmcheck.scoring import score
 
@@ -201,3 +203,26 @@ def test_a_sin_renamed_for_a_stage_is_also_described_for_it(q: Questionnaire) ->
             if stage in ("implementing", "live"):
                 assert stage in sin.stage_descriptions, (sin.id, stage)
         assert set(sin.stage_descriptions) <= set(sin.stage_titles), sin.id
+
+
+@pytest.mark.parametrize(("stage", "verdict", "first"), [
+    ("selecting", "Conditional", "scripted-demonstrations"),  # the verdict's own action while choosing
+    ("before-selection", "Conditional", None),  # nothing is being demonstrated yet: it ranks by priority
+])
+def test_a_selection_led_by_the_vendors_demonstrations_leads_with_taking_it_back(
+        q: Questionnaire, stage: str, verdict: str, first: str | None) -> None:
+    procs = ["sales", "service"]
+    room = {name: everything(q, 2, procs) for name in ("A", "B")}
+    for answers in room.values():
+        answers[PROGRAMME]["pni-requirements-first"] = 1  # requirements written after the demos shaped them
+    a = dataclasses.replace(assessment(q, room, procs), stage=stage)
+    card = score(q, a)
+    plan = build_action_plan(q, card)
+    assert card.verdict == verdict
+    fired = [x.rule for x in plan.actions]
+    assert ("scripted-demonstrations" in fired) == (stage == "selecting")
+    assert ("requirements-first" in fired) == (stage == "before-selection")
+    leading = [x.rule for x in plan.actions if x.leads]
+    assert leading == ([first] if first else [])
+    if first:
+        assert fired[0] == first
