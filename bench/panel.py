@@ -30,7 +30,9 @@ each per version, with a brief that counts as hesitation only wording that leave
 open and asks for missing evidence to be noted as "not settled": RATER_BRIEF-2.0-5b.md and
 RATER_BRIEF-1.0-5b.md), then ratings-5c, ratings-5d and ratings-5d-1.0 (the same brief, one more
 rater per case and version, after the level-picking rule gained "rate the weaker part when the
-shares are unknown" and "rate what usually happens").
+shares are unknown" and "rate what usually happens"), and ratings-6 (three more cases, written
+from WRITER_BRIEF-round6.md and rated with 2.0 by two raters each under the 5b brief, after the
+judgement changes the earlier rounds asked for).
 """
 
 from __future__ import annotations
