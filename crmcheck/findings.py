@@ -5,7 +5,8 @@ biggest, what blocks the verdict (including critical questions nobody answered),
 the room could answer, what nobody was asked, and why the verdict is what it is. Every finding
 carries the evidence it rests on, so a report can say when one rests on a single answer.
 
-Severity of a risk (0-100), the rule the ranking uses (README, Methodology):
+Severity of a risk, the rule the ranking uses (README, Methodology); it orders risks, and a sin
+weighted above the average can take it past 100:
 
     severity = size x weight x evidence
 
@@ -13,9 +14,11 @@ Severity of a risk (0-100), the rule the ranking uses (README, Methodology):
   with "don't know" answers left out. What nobody could answer is an evidence gap, a finding of
   its own; it never drives a risk's size. An area holding a blocker has at least the size of
   its cap (No-go 100, Conditional 90): a blocker is a risk in its own right.
-- **weight** is a process's importance / 5; for a sin, ``scoring.programme_importance`` / 5
-  times the sin's weight relative to the mean sin weight. A programme risk touches every
-  process, so at the default (importance 4) a sin weighs like an important process.
+- **weight** is a process's importance / 5; for a sin, the programme's weight / 5 times the
+  sin's weight relative to the mean sin weight at the stage. The programme's weight is that of
+  the most important process in scope (at least ``scoring.programme_importance``), as for
+  programme rules in the plan: a programme risk touches every process, so a sin of average
+  weight is never ranked as if it mattered less than the processes it runs through.
 - **evidence** is 0.7 when everything the area rests on comes from one respondent, and 1.0
   when two or more respondents speak to it (a level seen or measured counts as a second
   voice): at equal size, what the room confirms, or what was shown, ranks above one person's
@@ -239,6 +242,11 @@ def _by_area(card: Scorecard) -> dict[str, list[QuestionResult]]:
     return out
 
 
+def programme_weight(q: Questionnaire, card: Scorecard) -> int:
+    """Return the importance a programme-wide risk or rule carries: the top process's, at least the default."""
+    return max([q.scoring.programme_importance, *(p.importance for p in card.processes)])
+
+
 def rank_risks(q: Questionnaire, card: Scorecard,
                by_area: dict[str, list[QuestionResult]] | None = None) -> list[Risk]:
     """Return every sin and process with a size above zero, most severe first (ties on weight)."""
@@ -250,7 +258,7 @@ def rank_risks(q: Questionnaire, card: Scorecard,
         blockers_in.setdefault(area, []).append(b)
 
     risks: list[Risk] = []
-    pi = q.scoring.programme_importance / 5
+    pi = programme_weight(q, card) / 5
     mean_sin_weight = sum(s.weight_at(card.stage) for s in q.sins) / len(q.sins)
     for sin, ss in zip(q.sins, card.sins, strict=True):
         rs = by_area.get(sin.id, [])

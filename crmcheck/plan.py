@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from crmcheck import figures
-from crmcheck.findings import evidence_factor, rank_risks
+from crmcheck.findings import evidence_factor, programme_weight, rank_risks
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire, Recommendation, Rule
 from crmcheck.scoring import QuestionResult, RespondentSummary, Scorecard, backers
 
@@ -319,7 +319,7 @@ def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
 def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
     """Evaluate every rule that applies at the assessment's stage and return the ranked, deduplicated plan."""
     importance = {p.id: p.importance for p in card.processes}
-    programme_weight = max([q.scoring.programme_importance, *importance.values()])
+    programme = programme_weight(q, card)
     fired: dict[str, dict[str | None, tuple[float, float, list[Trigger]]]] = {}
     # The plan is for the wave going live next: a later wave's processes get their actions when
     # their own wave is assessed (their scores, risks and blockers stay in the report), also where
@@ -340,7 +340,7 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 continue
             triggers = _once(triggers)
             gap = _gap(triggers)
-            weight = importance[target] if target is not None else programme_weight
+            weight = importance[target] if target is not None else programme
             priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * _evidence(triggers)
             fired.setdefault(rule.id, {})[target] = (priority, gap, triggers)
 

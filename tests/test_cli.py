@@ -81,7 +81,7 @@ def test_score_json_has_the_documented_shape() -> None:
     owner = data["actions"][2]
     assert owner["rule"] == "name-owner" and not owner["clears_blocker"] and owner["thin"]
     assert owner["owner"] == "Executive sponsor (to be named)"
-    assert data["findings"]["top_risks"] == ["sin:data", "process:leads", "process:dealer-onboarding"]
+    assert data["findings"]["top_risks"] == ["sin:data", "process:leads", "sin:strategy"]
     assert data["verdict_reasons"][1] == ("Blocker: “Is there a named owner?” (Dealer onboarding) is at 0.0, "
                                           "below 1; it caps the verdict at No-go, where the scores alone already "
                                           "put it.")

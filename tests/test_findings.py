@@ -69,6 +69,19 @@ def test_equal_severity_breaks_on_weight_not_size_or_questionnaire_order() -> No
     assert [(r.key, r.severity) for r in f.risks] == [("sin:data", 40.0), ("process:sales", 40.0)]
 
 
+@pytest.mark.parametrize(("importance", "programme"), [(5, 5), (2, 4)])  # at least programme_importance (4)
+def test_a_sin_weighs_like_the_most_important_process_in_scope(importance: int, programme: int) -> None:
+    # A programme-wide risk runs through every process, as a programme rule does in the plan: the
+    # data sin (weight 2 of a mean 1.5) weighs 4/3 of the programme's weight, which is that of the
+    # most important process, never less than the questionnaire's programme importance.
+    ana = everything(Q, 2, ["sales"])
+    _, f = findings_for({"Ana": ana, "Ben": ana}, ["sales"], {"sales": importance})
+    data = next(r for r in f.risks if r.key == "sin:data")
+    sales = next(r for r in f.risks if r.key == "process:sales")
+    assert data.weight == pytest.approx(programme / 5 * 2 / 1.5)
+    assert sales.weight == pytest.approx(importance / 5)
+
+
 def test_dont_know_is_an_evidence_gap_and_drives_no_risk() -> None:
     ana = everything(Q, 4, ["sales"])
     ana[PROGRAMME]["data-single-view"] = "dont_know"

@@ -23,10 +23,12 @@ def test_the_default_is_2_0_and_1_0_is_still_built_in() -> None:
 
 
 def test_assessments_answered_with_1_0_score_exactly_as_before() -> None:
-    """Index, verdict and biggest risks pinned before 2.0 existed, for the 1.0 sample quarters.
+    """Index and verdict pinned before 2.0 existed, for the 1.0 sample quarters, with the biggest risks.
 
-    The plan under them follows the current ranking method (which improves), so only its
-    headline is pinned here; the full 1.0 plans are in the same golden file for reading.
+    The risks and the plan follow the current ranking method (which improves: sins weigh like
+    the most important process since the sixth panel), so the golden file is rewritten when the
+    ranking changes; only the headline is compared here, and the full 1.0 plans are in the same
+    golden file for reading.
     """
     golden = Path(__file__).parent / "golden" / "sample-plans-1.0.txt"
     heads = [line for line in golden.read_text(encoding="utf-8").splitlines() if line.startswith("# ")]

@@ -170,7 +170,7 @@ def test_heat_map_cells_are_coloured_by_score(html: str) -> None:
 def test_context_facts_match_the_scorecard() -> None:
     ctx = mini_context()
     assert (ctx.summary.index, ctx.summary.verdict, ctx.summary.band) == (31.4, "No-go", "Not ready")
-    assert [s.title for s in ctx.summary.top_risks] == ["No data integration", "Lead management", "Dealer onboarding"]
+    assert [s.title for s in ctx.summary.top_risks] == ["No data integration", "Lead management", "No CRM strategy"]
     assert [a.title for a in ctx.summary.first_actions] == ["Grade leads", "Settle disagreements",
                                                             "Name an accountable owner"]
     sales = next(p for p in ctx.processes if p.id == "sales")
