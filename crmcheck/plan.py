@@ -23,7 +23,9 @@ priority; ties break on the severity of the biggest risk the action addresses (`
 an owner for the worst process before an owner for a middling one), then lower effort,
 then sooner horizon, then rule id, so the plan is the same every time. A rule's ``after``
 names rules whose actions must come before it; the plan honours that order. Among the first
-five, at most two process actions concern one process alone; a third waits until after them.
+five, an action waits until after them when every process it is about already has two actions
+there (whatever the rule's scope: a programme rule that fired on one process's answers is about
+that process).
 A rule listed in another firing rule's ``supersedes`` is dropped where that other rule fired.
 The plan is for the wave going live next: a later wave's processes get no actions.
 """
@@ -422,8 +424,9 @@ PER_PROCESS = 2  # at most this many of them about one process alone
 def _spread(actions: list[Action]) -> list[Action]:
     """Return the plan with the first five spread over the risks.
 
-    A process action whose every process already has two process actions above it among the
-    first five waits until after them: a board's first five are distinct levers, and a weak
+    An action about processes (a process rule's, or a programme rule's that fired on their
+    answers) whose every process already has two such actions above it among the first five
+    waits until after them: a board's first five are distinct levers, and a weak
     process's owner, procedure and configuration are one programme of work for it, which the rest
     of the plan still lists. Actions the verdict implies or that clear a blocker stay where they are.
     """
@@ -433,15 +436,16 @@ def _spread(actions: list[Action]) -> list[Action]:
     count: dict[str, int] = {}
     while rest and len(first) < FIRST:
         a = rest.pop(0)
-        crowded = (a.scope == "process" and a.processes and not a.leads and not a.clears_blocker
+        # An action is about the processes it lists, whatever its rule's scope: a programme rule that
+        # fired on one process's answers (a complete order specification) is that process's work too.
+        crowded = (a.processes and not a.leads and not a.clears_blocker
                    and all(count.get(p, 0) >= PER_PROCESS for p in a.processes))
         if crowded:
             held.append(a)
             continue
         first.append(a)
-        if a.scope == "process":
-            for p in a.processes:
-                count[p] = count.get(p, 0) + 1
+        for p in a.processes:
+            count[p] = count.get(p, 0) + 1
     return first + held + rest
 
 

@@ -226,3 +226,20 @@ def test_a_selection_led_by_the_vendors_demonstrations_leads_with_taking_it_back
     assert leading == ([first] if first else [])
     if first:
         assert fired[0] == first
+
+
+@pytest.mark.parametrize("stage", ["selecting", "live"])
+def test_an_owner_in_charge_by_habit_or_on_paper_is_confirmed_not_appointed(q: Questionnaire, stage: str) -> None:
+    # sales: nobody in charge, and nobody for its gaps: one appointment settles both.
+    # service: someone is treated as in charge, but nothing written backs them: confirm them.
+    procs = ["sales", "service"]
+    room = {name: everything(q, 3, procs) for name in ("A", "B")}
+    for answers in room.values():
+        answers["sales"].update({"own-owner": 0, "intf-gaps-owner": 0})
+        answers["service"].update({"own-owner": 1, "intf-gaps-owner": 0})
+    plan = build_action_plan(q, score(q, dataclasses.replace(assessment(q, room, procs), stage=stage)))
+    by_rule = {a.rule: a.processes for a in plan.actions}
+    live = "-live" if stage == "live" else ""
+    assert by_rule[f"name-owner{live}"] == ["sales"]
+    assert by_rule[f"confirm-owner{live}"] == ["service"]
+    assert by_rule["own-the-gaps"] == ["service"]  # sales's gaps go to the owner it is given

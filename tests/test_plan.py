@@ -333,3 +333,24 @@ def test_the_first_five_hold_at_most_two_actions_about_one_process_alone() -> No
     # come first; the third onwards waits for the action that also reaches leads.
     assert len({(a.priority, a.stake) for a in plan.actions}) == 1
     assert order == ["r0", "r1", "s-leads", "r2", "r3", "r4"]
+
+
+def test_a_programme_rule_that_fired_on_one_process_counts_as_that_process_in_the_first_five() -> None:
+    # p-leads is a programme rule on a question only leads is asked: it is leads's work, so with two
+    # leads actions above it, it waits as a process rule would, and z-sales, for another process,
+    # takes its place. All four tie on priority, so without the spreading the order would be by id.
+    q = _process_rules(**{"a-leads": {"question": "meas-kpi", "below": 2},
+                          "b-leads": {"question": "own-owner", "below": 2},
+                          "z-sales": {"question": "own-mandate", "below": 2}})
+    prog = q.rules[0].model_copy(update={"id": "p-leads", "scope": "programme",
+                                         "when": Condition.model_validate({"question": "leads-grading", "below": 2})})
+    q = q.model_copy(update={"rules": [*q.rules, prog]})
+    answers = everything(q, 3, ["leads", "sales"])
+    answers["leads"].update({"meas-kpi": 1, "own-owner": 1, "leads-grading": 1})
+    answers["sales"]["own-mandate"] = 1
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["leads", "sales"],
+                                                    {"leads": 5, "sales": 5})))
+    p_leads = next(a for a in plan.actions if a.rule == "p-leads")
+    assert p_leads.scope == "programme" and p_leads.processes == ["leads"]
+    assert len({a.priority for a in plan.actions}) == 1
+    assert [a.rule for a in plan.actions] == ["a-leads", "b-leads", "z-sales", "p-leads"]
