@@ -90,12 +90,18 @@ class Risk:
     kind: RiskKind
     id: str
     title: str
-    size: float  # 0-100 shortfall on known evidence (at least the cap size with a blocker)
+    size: float  # 0-100 shortfall on known evidence (at least the cap size with a blocker): what ranks
     weight: float  # 0-1.x
     severity: float
     level: str | None  # the risk level of ``size``
     evidence: Evidence
     blockers: tuple[Blocker, ...] = ()
+    shortfall: float | None = None  # what the scores alone show (100 - score); what a report prints
+
+    @property
+    def shown(self) -> float:
+        """Return the shortfall to print: the scores' own, which a blocker raises only in the ranking."""
+        return self.size if self.shortfall is None else self.shortfall
 
     @property
     def thin(self) -> bool:
@@ -368,11 +374,12 @@ def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[Quest
     ev = _evidence(rs)
     known = _known_score(rs)
     size = 0.0 if known is None else 100 - known
+    shortfall = size
     for b in blockers:
         size = max(size, CAP_SIZE[b.caps])
     severity = size * weight * ev.factor
     return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), weight, round(severity, 1),
-                _level(q, size), ev, tuple(blockers))
+                _level(q, size), ev, tuple(blockers), round(shortfall, 1))
 
 
 def _read(a: Assessment, pick: str) -> Assessment:
