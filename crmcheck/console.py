@@ -176,7 +176,7 @@ def scorecard_renderable(
             kind = "Sin" if risk.kind == "sin" else "Process"
             what = f"{kind}: {risk.title}" + (" (blocker)" if risk.blockers else "")
             level = Text(risk.level or "", style=RISK_STYLE.get(risk.level or "", "dim"))
-            risks.add_row(str(n), plain(what), level, f"{risk.shown:.0f}", plain(risk.evidence.words()))
+            risks.add_row(str(n), plain(what), level, f"{risk.shortfall:.0f}", plain(risk.evidence.words()))
         parts.append(risks)
     if card.blockers:
         t = Text("Blockers\n", style="bold red")

@@ -90,18 +90,13 @@ class Risk:
     kind: RiskKind
     id: str
     title: str
-    size: float  # 0-100 shortfall on known evidence (at least the cap size with a blocker): what ranks
+    size: float  # 0-100 shortfall on known evidence, at least the cap size with a blocker: what ranks
+    shortfall: float  # 0-100 shortfall on known evidence alone: what a report prints
     weight: float  # 0-1.x
     severity: float
     level: str | None  # the risk level of ``size``
     evidence: Evidence
     blockers: tuple[Blocker, ...] = ()
-    shortfall: float | None = None  # what the scores alone show (100 - score); what a report prints
-
-    @property
-    def shown(self) -> float:
-        """Return the shortfall to print: the scores' own, which a blocker raises only in the ranking."""
-        return self.size if self.shortfall is None else self.shortfall
 
     @property
     def thin(self) -> bool:
@@ -378,8 +373,8 @@ def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[Quest
     for b in blockers:
         size = max(size, CAP_SIZE[b.caps])
     severity = size * weight * ev.factor
-    return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), weight, round(severity, 1),
-                _level(q, size), ev, tuple(blockers), round(shortfall, 1))
+    return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), round(shortfall, 1), weight, round(severity, 1),
+                _level(q, size), ev, tuple(blockers))
 
 
 def _read(a: Assessment, pick: str) -> Assessment:

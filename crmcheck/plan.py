@@ -418,7 +418,7 @@ def _honour_after(actions: list[Action], rules: dict[str, Rule]) -> list[Action]
 
 
 FIRST = 5  # the actions a board sees first
-PER_PROCESS = 2  # at most this many of them about one process alone
+PER_PROCESS = 2  # at most this many of them about the same process
 
 
 def _spread(actions: list[Action]) -> list[Action]:

@@ -36,7 +36,7 @@ def _where(process: str) -> str | None:
 
 def _risk(r: Risk) -> dict[str, Any]:
     ev = r.evidence
-    return {"key": r.key, "kind": r.kind, "id": r.id, "title": r.title, "size": r.size, "shortfall": r.shown,
+    return {"key": r.key, "kind": r.kind, "id": r.id, "title": r.title, "size": r.size, "shortfall": r.shortfall,
             "weight": round(r.weight, 3),
             "severity": r.severity, "level": r.level, "thin": r.thin, "blockers": [b.question for b in r.blockers],
             "evidence": {"answers": ev.answers, "respondents": ev.respondents, "questions": ev.questions,

@@ -121,7 +121,7 @@ def test_a_blocker_makes_its_area_a_risk_of_at_least_its_cap() -> None:
     assert top.key == "process:sales" and top.size == 100.0 and top.blockers
     # It ranks as a shortfall of 100, but what is printed is what its answers show: one of sales's
     # three questions at 0, the other two at the top.
-    assert top.shown == top.shortfall == 33.3
+    assert top.shortfall == 33.3
 
 
 def test_coverage_says_what_was_covered_of_what() -> None:

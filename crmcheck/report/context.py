@@ -207,7 +207,7 @@ class RiskView:
     title: str
     description: str
     level: str | None
-    size: float  # the shortfall the scores show (a blocker raises the risk's rank, not this)
+    shortfall: float  # what the scores show (a blocker raises the risk's rank, not this)
     severity: float
     evidence: str  # in words
     thin: bool
@@ -715,7 +715,7 @@ def build_context(
 
     descriptions = ({sin.id: sin.description_at(card.stage) for sin in q.sins}
                     | {p.id: p.description for p in processes})
-    ranked = [RiskView(r.key, r.kind, r.title, descriptions.get(r.id, ""), r.level, r.shown, r.severity,
+    ranked = [RiskView(r.key, r.kind, r.title, descriptions.get(r.id, ""), r.level, r.shortfall, r.severity,
                        r.evidence.words(), r.thin, bool(r.blockers)) for r in found.top_risks]
     disagreements = [
         DisagreementView(b.where(r.process), r.question, q.question_text(r.question), r.spread or 0,
