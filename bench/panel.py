@@ -211,22 +211,27 @@ def with_stage(path: Path, stage: str | None, tmp: Path) -> Path:
     return out
 
 
+@functools.cache
+def _builtin_rules() -> tuple[dict[str, Any], ...]:
+    """Return the rules of every built-in questionnaire version, read once."""
+    return tuple(r for path in sorted((ROOT / "questionnaires").glob("*.yaml"))
+                 for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []))
+
+
 def rule_families() -> dict[str, str]:
     """Map every rule id of the built-in questionnaires to its base rule (a stage variant's)."""
     out: dict[str, str] = {}
-    for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
-        for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
-            if r.get("variant_of") or r["id"] not in out:  # a variant in any version is one in all
-                out[r["id"]] = r.get("variant_of") or r["id"]
+    for r in _builtin_rules():
+        if r.get("variant_of") or r["id"] not in out:  # a variant in any version is one in all
+            out[r["id"]] = r.get("variant_of") or r["id"]
     return out
 
 
 def rule_supersedes() -> dict[str, set[str]]:
     """Map every rule id of the built-in questionnaires to the rules it supersedes (whose advice it carries)."""
     out: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "questionnaires").glob("*.yaml")):
-        for r in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
-            out.setdefault(r["id"], set()).update(r.get("supersedes") or [])
+    for r in _builtin_rules():
+        out.setdefault(r["id"], set()).update(r.get("supersedes") or [])
     return out
 
 

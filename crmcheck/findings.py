@@ -368,10 +368,8 @@ def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[Quest
           blockers: list[Blocker]) -> Risk:
     ev = _evidence(rs)
     known = _known_score(rs)
-    size = 0.0 if known is None else 100 - known
-    shortfall = size
-    for b in blockers:
-        size = max(size, CAP_SIZE[b.caps])
+    shortfall = 0.0 if known is None else 100 - known
+    size = max([shortfall, *(CAP_SIZE[b.caps] for b in blockers)])
     severity = size * weight * ev.factor
     return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), round(shortfall, 1), weight, round(severity, 1),
                 _level(q, size), ev, tuple(blockers))
