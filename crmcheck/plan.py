@@ -232,8 +232,10 @@ class _Eval:
         if cond.at_least is not None and not res.value >= cond.at_least:
             return None
         label = _level_label(self.q, item.question.scale, res.value)
+        # The gap is read at the hesitations' midpoint: "0 or 1" is not the whole gap (the range shows both).
+        mid = res.midpoint
         return [Trigger(f"{_said(item.question.text)}{place}: {res.value:.1f} ({label})",
-                        1 - scale.normalise(res.value), proc,
+                        1 - scale.normalise(res.value if mid is None else mid), proc,
                         float(res.support), question=qid)]
 
     def _disagreement(self, qid: str) -> list[Trigger] | None:

@@ -66,6 +66,18 @@ class QuestionResult:
     contradiction: bool = False  # a level said above the highest one seen or measured
 
     @property
+    def midpoint(self) -> float | None:
+        """Return the value with every hesitation read halfway to the level it leaned towards.
+
+        The index reads an answer at its level and shows the other reading as a range; a gap that
+        drives the plan's priority is between the two, so "0 or 1" never claims the whole gap.
+        """
+        counted = counted_levels(list(self.answers.values()))
+        if not counted:
+            return self.value
+        return sum(lv.level if lv.alt is None else (lv.level + lv.alt) / 2 for lv in counted) / len(counted)
+
+    @property
     def support(self) -> int:
         """Return how many respondents back the value: those who gave a level, at least 2 with evidence.
 
@@ -382,6 +394,25 @@ def score(q: Questionnaire, a: Assessment) -> Scorecard:
     )
 
 
+@dataclass(frozen=True)
+class _Level:
+    level: int
+    alt: int | None
+
+
+def counted_levels(answers: list[Answer]) -> list[_Level]:
+    """Return the levels a question's value averages: all given, less the claims evidence contradicts.
+
+    Evidence shows what is there; it cannot show the gaps someone lives with. So a level seen or
+    measured overrides the claims above it (the "it works" that an audit contradicts), while a
+    lower level said beside it stays in the mean (the part of the process the document missed).
+    """
+    given = [a for a in answers if a.kind == "level" and a.level is not None]
+    top = max((a.level for a in given if a.evidenced and a.level is not None), default=None)
+    return [_Level(a.level, a.alt) for a in given
+            if a.level is not None and (top is None or a.evidenced or a.level <= top)]
+
+
 def _aggregate(
     q: Questionnaire, item: Item, group: str, seen: dict[str, Answer], any_visible: bool
 ) -> QuestionResult:
@@ -389,12 +420,8 @@ def _aggregate(
     scale = q.scale_of(qu)
     given = [ans for ans in seen.values() if ans.kind == "level" and ans.level is not None]
     levels = [ans.level for ans in given if ans.level is not None]
-    # Evidence shows what is there; it cannot show the gaps someone lives with. So a level seen or
-    # measured overrides the claims above it (the "it works" that an audit contradicts), while a
-    # lower level said beside it stays in the mean (the part of the process the document missed).
-    shown = [ans.level for ans in given if ans.evidenced and ans.level is not None]
-    overstated = [ans for ans in given if not ans.evidenced and shown and (ans.level or 0) > max(shown)]
-    contradiction = bool(overstated)
+    counted = [lv.level for lv in counted_levels(given)]
+    contradiction = len(counted) < len(levels)
     status: Status
     value: float | None = None
     spread: int | None = None
@@ -402,7 +429,6 @@ def _aggregate(
         status = "hidden"
     elif levels:
         status = "scored"
-        counted = [ans.level for ans in given if ans not in overstated and ans.level is not None]
         value = sum(counted) / len(counted)
         spread = max(levels) - min(levels)
     elif any(ans.kind == NA for ans in seen.values()):

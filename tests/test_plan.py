@@ -48,6 +48,18 @@ def test_priority_is_gap_times_impact_times_importance_times_evidence() -> None:
     assert action.thin
 
 
+@pytest.mark.parametrize(("alt", "priority"), [(None, 75.0), (2, 62.5), (0, 87.5)])
+def test_a_hesitation_counts_half_its_step_in_the_priority(alt, priority) -> None:  # type: ignore[no-untyped-def]
+    # "1 or 2" is not the whole gap of a 1, nor "1 or 0" only its gap: the midpoint of the two readings.
+    from crmcheck.answers import Answer
+
+    answers = everything(Q, 4, ["sales"])
+    answers["sales"]["own-owner"] = Answer(level=1, alt=alt, basis="seen")  # seen: firm, factor 1
+    (action,) = plan_for({"Ana": answers}, ["sales"], {"sales": 5}).actions
+    assert action.priority == pytest.approx(priority)
+    assert "1.0 (" in action.triggers[0].text, "the reason still quotes the level recorded"
+
+
 def test_one_persons_zero_ranks_below_a_gap_the_room_confirms() -> None:
     q = Q.model_copy(update={"rules": [Q.rules[0]]})  # name-owner only
     ana = everything(q, 4, ["leads", "sales"])
