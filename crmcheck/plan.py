@@ -294,27 +294,49 @@ def _evidence(triggers: Sequence[Trigger]) -> float:
 
 
 _SENIOR = {"director", "head", "chief", "vp", "manager", "lead", "officer", "owner", "partner", "president"}
+# Words that all say "the one in charge of": the head of the CRM platform is its owner, the head of
+# sales its director. "Manager", "lead" and "chief" are not among them: an IT manager or a marketing
+# lead is not always the director, and a chief executive is one particular person.
+_IN_CHARGE = {"owner", "head", "director"}
+_FILLER = {"of", "the", "and", "&", "for"}
+
+
+def _words(role: str) -> set[str]:
+    return set(role.casefold().replace(",", " ").split())
+
+
+def _in_charge_of(role: str) -> frozenset[str] | None:
+    """Return what a role is in charge of (its words less the title), if its title says it is."""
+    words = _words(role)
+    if not words & _IN_CHARGE:
+        return None
+    subject = frozenset(words - _IN_CHARGE - _FILLER)
+    return subject or None
 
 
 def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
     """Return the owner role with who holds it, a suggestion from its department, or "to be named".
 
-    A role exists in the organisation only when a respondent holds it (the same words in their
-    role, ignoring case and order). Failing that, a respondent from the department the role
-    names (e.g. marketing for "Head of marketing") is suggested, if the role is senior only someone
-    whose own role is (a head, director, manager, lead…). Otherwise the role is marked
+    A role exists in the organisation only when a respondent holds it: the same words in their
+    role, ignoring case and order, or the same remit under another title (the Head of CRM
+    Platform is the CRM platform owner, the Head of Sales the sales director). Failing that, a
+    respondent from the department the role names (e.g. marketing for "Head of marketing") is
+    suggested, if the role is senior only someone whose own role is (a head, director, manager,
+    lead…). Otherwise the role is marked
     "to be named": the plan never hands an action to someone who is not there.
     """
     head, sep, rest = role.partition(" with ")
-    words = set(head.casefold().replace(",", " ").split())
-    holders = [r.name for r in respondents if words and words <= set(r.role.casefold().replace(",", " ").split())]
+    words = _words(head)
+    charge = _in_charge_of(head)
+    holders = [r.name for r in respondents
+               if (words and words <= _words(r.role)) or (charge is not None and charge == _in_charge_of(r.role))]
     if holders:
         return f"{head} ({', '.join(holders)}){sep}{rest}"
     # A senior role is suggested only to someone senior: an administrator in IT is no IT director.
     senior = bool(words & _SENIOR)
     suggested = [f"{r.name}, {r.role}" for r in respondents
                  if r.department and r.department.casefold() in words
-                 and (not senior or set(r.role.casefold().replace(",", " ").split()) & _SENIOR)]
+                 and (not senior or _words(r.role) & _SENIOR)]
     if suggested:
         return f"{head} (suggested: {'; '.join(suggested)}){sep}{rest}"
     return f"{head} (to be named){sep}{rest}"

@@ -225,6 +225,17 @@ def test_owner_is_a_role_that_exists_or_is_to_be_named() -> None:
     assert owner_for("Head of marketing", people) == "Head of marketing (suggested: Tom Becker, Marketing Manager)"
     assert owner_for("Executive sponsor", people) == "Executive sponsor (to be named)"
     assert owner_for("Head of sales with finance", people) == "Head of sales (Maria Jensen) with finance"
+    # Another title for being in charge of the same thing is the same role; a manager or a wider remit is not.
+    assert owner_for("Sales director", people) == "Sales director (Maria Jensen)"
+    platform = [RespondentSummary("Hannah Whitcombe", "Head of CRM Platform", "Business Systems", 1, 1, 0),
+                RespondentSummary("Lars Olsen", "IT Manager", "IT", 1, 1, 0),
+                RespondentSummary("Ada Hill", "Director of Service Operations", "Service", 1, 1, 0)]
+    assert owner_for("CRM platform owner with finance", platform) == \
+        "CRM platform owner (Hannah Whitcombe) with finance"
+    assert owner_for("IT director", platform) == "IT director (suggested: Lars Olsen, IT Manager)"
+    assert owner_for("Head of service", platform) == \
+        "Head of service (suggested: Ada Hill, Director of Service Operations)"
+    assert owner_for("Process owner", platform) == "Process owner (to be named)"
 
 
 def test_ranking_is_grouped_by_horizon_and_ignores_respondent_order() -> None:
