@@ -166,7 +166,9 @@ def scorecard_renderable(
     found = findings
     parts.append(_bullets(Text("Why this verdict", style="bold"), [_s(r) for r in found.verdict_reasons]))
     if found.top_risks:
-        risks = Table(title="The three biggest risks", title_justify="left")
+        risks = Table(title="The three biggest risks", title_justify="left",
+                      caption="Ordered by severity: shortfall x weight x how many people confirm it.",
+                      caption_justify="left")
         risks.add_column("#", justify="right")
         risks.add_column("Risk")
         risks.add_column("Level")
