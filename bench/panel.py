@@ -32,7 +32,10 @@ RATER_BRIEF-1.0-5b.md), then ratings-5c, ratings-5d and ratings-5d-1.0 (the same
 rater per case and version, after the level-picking rule gained "rate the weaker part when the
 shares are unknown" and "rate what usually happens"), and ratings-6 (three more cases, written
 from WRITER_BRIEF-round6.md and rated with 2.0 by two raters each under the 5b brief, after the
-judgement changes the earlier rounds asked for).
+judgement changes the earlier rounds asked for), and ratings-7 (a held-out round: four more cases
+written from WRITER_BRIEF-round7.md before any change this round, rated under the same brief,
+RATER_BRIEF-2.0-round7.md; freight-havenlijn and freight-implementing are two writers' answers to
+the same brief, written in parallel).
 """
 
 from __future__ import annotations
