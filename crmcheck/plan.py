@@ -287,6 +287,21 @@ def _gap(triggers: Sequence[Trigger]) -> float:
     return sum(plain) / len(plain)
 
 
+def _programme_rule_weight(q: Questionnaire, triggers: Sequence[Trigger], importance: dict[str, int],
+                           programme: int) -> int:
+    """Return the weight of a programme-wide rule: the programme's, unless it rests only on process questions.
+
+    A rule that tests a question one process asks of itself (campaigns' exclusion of customers in
+    debt) is about that process, whatever its scope says: it weighs that process's importance, or
+    a campaign rule at importance 2 would rank with the programme's importance 5. Disagreements
+    pool their own importance, and a process's score is a programme matter, so neither counts here.
+    """
+    own = [t.process for t in triggers
+           if t.question is not None and t.process in importance and not t.pooled
+           and (item := q.question(t.question)) is not None and item.kind == "process"]
+    return max(importance[p] for p in own) if own and len(own) == len(triggers) else programme
+
+
 def _evidence(triggers: Sequence[Trigger]) -> float:
     """Return the evidence factor of the best-backed trigger (1.0 when none rests on answers)."""
     supports = [t.support for t in triggers if t.support is not None]
@@ -366,7 +381,8 @@ def build_action_plan(q: Questionnaire, card: Scorecard) -> ActionPlan:
                 continue
             triggers = _once(triggers)
             gap = _gap(triggers)
-            weight = importance[target] if target is not None else programme
+            weight = (importance[target] if target is not None
+                      else _programme_rule_weight(q, triggers, importance, programme))
             priority = 100 * gap * IMPACT[rule.recommend.impact] * weight / 5 * _evidence(triggers)
             fired.setdefault(rule.id, {})[target] = (priority, gap, triggers)
 

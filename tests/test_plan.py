@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import assessment, everything, mini
 
-from crmcheck.plan import HORIZONS, build_action_plan, owner_for
+from crmcheck.plan import HORIZONS, IMPACT, build_action_plan, owner_for
 from crmcheck.questionnaire import PROGRAMME, Condition, Questionnaire
 from crmcheck.scoring import RespondentSummary, score
 
@@ -377,3 +377,20 @@ def test_a_programme_rule_that_fired_on_one_process_counts_as_that_process_in_th
     assert p_leads.scope == "programme" and p_leads.processes == ["leads"]
     assert len({a.priority for a in plan.actions}) == 1
     assert [a.rule for a in plan.actions] == ["a-leads", "b-leads", "z-sales", "p-leads"]
+
+
+def test_a_programme_rule_on_one_process_s_own_question_weighs_that_process_s_importance() -> None:
+    # p-leads tests only a question leads asks of itself: it is about leads (importance 2), not about
+    # the programme, so it must not rank with sales's 5 (a campaign rule at 100 in a dealer whose
+    # campaigns matter least).
+    base = _process_rules(**{"a-leads": {"question": "meas-kpi", "below": 2}})
+    when = Condition.model_validate({"question": "leads-grading", "below": 2})
+    prog = base.rules[0].model_copy(update={"id": "p-leads", "scope": "programme", "when": when})
+    q = base.model_copy(update={"rules": [prog]})
+    answers = everything(q, 3, ["leads", "sales"])
+    answers["leads"]["leads-grading"] = 0
+    plan = build_action_plan(q, score(q, assessment(q, {"Ana": answers, "Ben": answers}, ["leads", "sales"],
+                                                    {"leads": 2, "sales": 5})))
+    (action,) = plan.actions
+    # gap 1.0 x impact of the copied rule x 2/5 x 1.0 (two respondents); at the programme's weight it was 5/5
+    assert action.priority == pytest.approx(100 * IMPACT[prog.recommend.impact] * 2 / 5)
