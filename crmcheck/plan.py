@@ -32,6 +32,7 @@ The plan is for the wave going live next: a later wave's processes get no action
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -317,7 +318,8 @@ _FILLER = {"of", "the", "and", "&", "for"}
 
 
 def _words(role: str) -> set[str]:
-    return set(role.casefold().replace(",", " ").split())
+    """Return a role's words, less punctuation: "Head of Platforms (CRM platform owner)" names its remit."""
+    return set(re.findall(r"[\w&]+", role.casefold()))
 
 
 def _in_charge_of(role: str) -> frozenset[str] | None:

@@ -236,6 +236,9 @@ def test_owner_is_a_role_that_exists_or_is_to_be_named() -> None:
     assert owner_for("Head of service", platform) == \
         "Head of service (suggested: Ada Hill, Director of Service Operations)"
     assert owner_for("Process owner", platform) == "Process owner (to be named)"
+    # A remit written in brackets after the title is read as words, not as "(crm" and "owner)".
+    bracketed = [RespondentSummary("Ewan Mackie", "Head of Client Platforms (CRM platform owner)", "Ops", 1, 1, 0)]
+    assert owner_for("CRM platform owner", bracketed) == "CRM platform owner (Ewan Mackie)"
 
 
 def test_ranking_is_grouped_by_horizon_and_ignores_respondent_order() -> None:
