@@ -11,9 +11,12 @@ weighted above the average can take it past 100:
     severity = size x weight x evidence
 
 - **size** is the shortfall on what respondents actually gave levels for: 100 minus the score
-  with "don't know" answers left out. What nobody could answer is an evidence gap, a finding of
-  its own; it never drives a risk's size. An area holding a blocker has at least the size of
-  its cap (No-go 100, Conditional 90): a blocker is a risk in its own right.
+  with "don't know" answers left out. A process's size is at least halfway between that and
+  its weakest criterion's shortfall: one criterion far below the rest (hand-offs at 35 in a
+  process otherwise at 75) is the risk, and the process's average hides it. What nobody could
+  answer is an evidence gap, a finding of its own; it never drives a risk's size. An area
+  holding a blocker has at least the size of its cap (No-go 100, Conditional 90): a blocker is
+  a risk in its own right.
 - **weight** is a process's importance / 5; for a sin, the programme's weight / 5 times the
   sin's weight relative to the mean sin weight at the stage. The programme's weight is that of
   the most important process in scope (at least ``scoring.programme_importance``), as for
@@ -90,7 +93,7 @@ class Risk:
     kind: RiskKind
     id: str
     title: str
-    size: float  # 0-100 shortfall on known evidence, at least the cap size with a blocker: what ranks
+    size: float  # 0-100: what ranks; the shortfall (a process's raised toward its weakest link), at least a cap
     shortfall: float  # 0-100 shortfall on known evidence alone: what a report prints
     weight: float  # 0-1.x
     severity: float
@@ -364,12 +367,25 @@ def _sin_of(q: Questionnaire, qid: str) -> str:
     return item.group if item is not None else PROGRAMME
 
 
+def _weakest_criterion(rs: list[QuestionResult]) -> float:
+    """Return the shortfall of a process's weakest criterion on known evidence (0 when none is known).
+
+    A process is a chain: well-kept procedures do not make up for hand-offs nobody agreed, so the
+    criterion that breaks counts beside the average that hides it.
+    """
+    by: dict[str, list[QuestionResult]] = {}
+    for r in rs:
+        by.setdefault(r.group, []).append(r)
+    return max((100 - k for g in by.values() if (k := _known_score(g)) is not None), default=0.0)
+
+
 def _risk(q: Questionnaire, kind: RiskKind, rid: str, title: str, rs: list[QuestionResult], weight: float,
           blockers: list[Blocker]) -> Risk:
     ev = _evidence(rs)
     known = _known_score(rs)
     shortfall = 0.0 if known is None else 100 - known
-    size = max([shortfall, *(CAP_SIZE[b.caps] for b in blockers)])
+    ranked = max(shortfall, (shortfall + _weakest_criterion(rs)) / 2) if kind == "process" else shortfall
+    size = max([ranked, *(CAP_SIZE[b.caps] for b in blockers)])
     severity = size * weight * ev.factor
     return Risk(f"{kind}:{rid}", kind, rid, title, round(size, 1), round(shortfall, 1), weight, round(severity, 1),
                 _level(q, size), ev, tuple(blockers))

@@ -362,3 +362,19 @@ def test_a_blockers_reason_says_whether_it_holds_the_verdict_down() -> None:
     # An index that is No-go on its own: the No-go cap agrees, the Conditional one changes nothing.
     assert blocker_lines(1) == ["it caps the verdict at No-go, where the scores alone already put it.",
                                 "it would cap the verdict at Conditional; the scores alone already keep it lower."]
+
+
+def test_a_process_ranks_by_its_weakest_criterion_as_well_as_its_average() -> None:
+    # Sales is at 3 everywhere but measures, where it is at 0: the average hides the broken link,
+    # so the risk is sized halfway between the process's shortfall and that of measures.
+    ana = everything(Q, 3, ["sales"])
+    card, _ = findings_for({"Ana": ana, "Ben": ana}, ["sales"], {"sales": 5})
+    measures = [r.question for r in card.questions if r.process == "sales" and r.group == "measures"]
+    assert measures
+    ana["sales"] |= {qid: 0 for qid in measures}
+    card, f = findings_for({"Ana": ana, "Ben": ana}, ["sales"], {"sales": 5})
+    (sales,) = [p for p in card.processes if p.id == "sales"]
+    risk = next(r for r in f.risks if r.key == "process:sales")
+    assert sales.criteria["measures"] == 0 and not risk.blockers and risk.shortfall < 100
+    assert risk.size == pytest.approx((risk.shortfall + 100) / 2, abs=0.1)
+    assert risk.size > risk.shortfall
