@@ -252,4 +252,4 @@ def test_a_shortfall_of_a_point_or_less_is_still_a_risk() -> None:
     ana["sales"]["own-escalation"] = 3  # one answer of many a level short
     card = score(qb, assessment(qb, {"Ana": ana, "Ben": ben}, ["sales"]))
     (risk,) = [r for r in find(qb, card).risks if r.key == "process:sales"]
-    assert 0 < risk.size <= 1
+    assert 0 < risk.shortfall <= 1 and risk.size > 0  # the weakest criterion may raise its rank, not its shortfall
