@@ -46,6 +46,8 @@ from crmcheck.scoring import VERDICTS, Blocker, QuestionResult, Scorecard, backe
 
 RiskKind = Literal["sin", "process"]
 CAP_SIZE = {"No-go": 100.0, "Conditional": 90.0}
+# How the biggest risks are ordered, in the words every output prints above them (when there are two).
+RISK_ORDER = "Ordered by severity: shortfall × weight × how many people confirm it."
 
 
 def evidence_factor(support: float) -> float:

@@ -18,7 +18,7 @@ from typing import Any
 
 from crmcheck import figures
 from crmcheck.answers import Answer, Assessment
-from crmcheck.findings import find, stage_words
+from crmcheck.findings import RISK_ORDER, find, stage_words
 from crmcheck.history import (
     ActionRef,
     AnswerChange,
@@ -470,6 +470,7 @@ class Summary:
     index_target: float | None
     since_last: SinceLast | None = None
     index_range: tuple[float, float] | None = None  # every hesitation read low, and high
+    risk_order: str | None = None  # how the biggest risks are ordered, when there are two to order
     verdict_range: tuple[str, str] | None = None
 
 
@@ -737,6 +738,7 @@ def build_context(
         headline=found.headline,
         blockers=blockers,
         top_risks=ranked[:3],
+        risk_order=RISK_ORDER if len(ranked) > 1 else None,
         first_actions=b.actions[:5],
         completeness=round(card.completeness, 3),
         sections={k: _pct(v) for k, v in card.sections.items()},
