@@ -36,6 +36,11 @@ judgement changes the earlier rounds asked for), and ratings-7 (a held-out round
 written from WRITER_BRIEF-round7.md before any change this round, rated under the same brief,
 RATER_BRIEF-2.0-round7.md; freight-havenlijn and freight-implementing are two writers' answers to
 the same brief, written in parallel).
+
+Three sets of action figures are printed: strict (rule ids, through stage variants), by concept
+(the CONCEPT table, and an action carries the rules it supersedes), and carried: by concept, and
+a reference action also matches the other rules its own words instruct, as both of two blind
+adjudicators read them (bench/panel/adjudication: the brief, the inputs they saw, their answers).
 """
 
 from __future__ import annotations
@@ -70,6 +75,12 @@ CONCEPT = {
     "stabilise-platform": "hold-selection",  # ... and once live
 }
 PANEL = ROOT / "bench" / "panel"
+# A reference action sometimes gives two instructions in one sentence ("agree a strategy ...; no
+# vendor talks until it is signed") and is filed under one rule. Two adjudicators who saw only
+# the reference texts and the rule catalogue (adjudication/BRIEF.md), never the tool's output or
+# the ratings, listed the other rules each text explicitly instructs. The "carried" figures count
+# a rule as among the reference's five when both adjudicators found it in the text.
+ADJUDICATORS = ("b1", "b2")
 LEVELS = 5  # the built-in maturity scale, 0-4
 
 
@@ -251,6 +262,18 @@ def covers(rule: str, families: dict[str, str], concept: bool, sup: dict[str, se
     return {own} | {canonical(s, families, concept) for s in sup.get(rule, set())}
 
 
+@functools.cache
+def carried(panel: Path) -> dict[str, list[set[str]]]:
+    """Map each case to, per reference action in order, the extra rules both adjudicators found in its text."""
+    files = [panel / "adjudication" / f"{a}.yaml" for a in ADJUDICATORS]
+    if not all(f.is_file() for f in files):
+        return {}
+    lists = [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
+    return {case: [set.intersection(*(set(d.get(case, [[]] * 5)[i] or []) for d in lists))
+                   for i in range(len(lists[0][case]))]
+            for case in lists[0]}
+
+
 def canonical(rule: str, families: dict[str, str], concept: bool) -> str:
     """Return the id an action is matched to the reference by."""
     base = families.get(rule, rule)
@@ -293,8 +316,13 @@ def reference_index(ref: dict[str, Any]) -> float | None:
 
 
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
-            concept: bool = False, original: dict[str, Path] | None = None) -> CaseResult:
-    """Return one case's figures for one crmcheck version."""
+            concept: bool = False, original: dict[str, Path] | None = None,
+            extra: list[set[str]] | None = None) -> CaseResult:
+    """Return one case's figures for one crmcheck version.
+
+    ``extra``: per reference action, the other rules its text carries (``carried``); a tool or
+    rater action matching one of them matches that reference action.
+    """
     fam = rule_families()
     sup = rule_supersedes()
     original = original or {}
@@ -310,7 +338,9 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
     ref_levels = ref.get("levels", {})
     ref_sins = ref.get("sins", {})
     ref_risks = [r["key"] for r in ref.get("top_risks", [])]
-    ref_actions = [canonical(a["rule"], fam, concept) for a in ref.get("first_actions", [])]
+    ref_sets = [{canonical(r, fam, concept) for r in {a["rule"], *((extra or [])[i] if i < len(extra or []) else set())}}
+                for i, a in enumerate(ref.get("first_actions", []))]
+    ref_five = set().union(*ref_sets[:5])
     for name in names:
         j = judge(raters[name])
         covered = [covers(a, fam, concept, sup) for a in j.actions]
@@ -325,7 +355,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             if got is not None:
                 res.sin_pairs.append((int(val[0]), got))
         res.risk_overlap.append(len(set(j.top_risks[:3]) & set(ref_risks[:3])))
-        res.first_in_five.append(bool(covered) and bool(covered[0] & set(ref_actions[:5])))
+        res.first_in_five.append(bool(covered) and bool(covered[0] & ref_five))
         own_path = raters[name].parent / "judgement.yaml"
         if not own_path.is_file():  # staged copies live elsewhere; the judgement sits beside the original
             own_path = original.get(name, raters[name]).parent / "judgement.yaml"
@@ -336,10 +366,11 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
             res.rater_first.append(bool(covered) and bool(covered[0] & set(mine[:5])))
             # The human yardstick: the rater's own judgement, written before the tool, against the reference.
             res.own_risks.append(len(set(own.get("top_risks", [])[:3]) & set(ref_risks[:3])))
-            res.own_first.append(bool(mine) and mine[0] in ref_actions[:5])
+            res.own_first.append(bool(mine) and mine[0] in ref_five)
             if own.get("verdict") and ref.get("verdict"):
                 res.own_verdict.append(own["verdict"] == ref["verdict"])
-        res.five_overlap.append(len(set().union(*covered[:5]) & set(ref_actions[:5])))
+        tool_five = set().union(*covered[:5])
+        res.five_overlap.append(sum(1 for rs in ref_sets[:5] if rs & tool_five))
         res.hesitations.append(hesitations(files[name]))
         res.verdicts.append(f"{j.verdict} {j.index:.1f}")
         if j.low is None or j.high is None:
@@ -489,6 +520,11 @@ def main(argv: list[str] | None = None) -> int:
                             "carries the rules it supersedes)",
                             [measure(c, refs[c], r, judge_current, concept=True, original=cases[c])
                              for c, r in staged.items()])
+    if carried(args.panel):
+        out["carried"] = report(f"this checkout, {label}, by concept, and a reference action also matching the "
+                                "rules its own words carry (both blind adjudicators, bench/panel/adjudication)",
+                                [measure(c, refs[c], r, judge_current, concept=True, original=cases[c],
+                                         extra=carried(args.panel).get(c)) for c, r in staged.items()])
     if args.baseline:
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp) / "baseline"
