@@ -338,7 +338,8 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
     ref_levels = ref.get("levels", {})
     ref_sins = ref.get("sins", {})
     ref_risks = [r["key"] for r in ref.get("top_risks", [])]
-    ref_sets = [{canonical(r, fam, concept) for r in {a["rule"], *((extra or [])[i] if i < len(extra or []) else set())}}
+    more = extra or []
+    ref_sets = [{canonical(r, fam, concept) for r in {a["rule"], *(more[i] if i < len(more) else set())}}
                 for i, a in enumerate(ref.get("first_actions", []))]
     ref_five = set().union(*ref_sets[:5])
     for name in names:
