@@ -312,7 +312,7 @@ def reference_index(ref: dict[str, Any]) -> float | None:
         return None
     mean = [sum(a * b for a, b in xs) / sum(b for _, b in xs) for xs in (procs, sins)]
     sec = q.scoring.sections
-    return (mean[0] * sec.processes + mean[1] * sec.programme) / (sec.processes + sec.programme)
+    return float((mean[0] * sec.processes + mean[1] * sec.programme) / (sec.processes + sec.programme))
 
 
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
