@@ -265,10 +265,14 @@ def covers(rule: str, families: dict[str, str], concept: bool, sup: dict[str, se
 @functools.cache
 def carried(panel: Path) -> dict[str, list[set[str]]]:
     """Map each case to, per reference action in order, the extra rules both adjudicators found in its text."""
-    files = [panel / "adjudication" / f"{a}.yaml" for a in ADJUDICATORS]
-    if not all(f.is_file() for f in files):
+    lists: list[dict[str, Any]] = []
+    for a in ADJUDICATORS:  # an adjudicator's answers per round: b1.yaml, b1-round8.yaml, ...
+        merged: dict[str, Any] = {}
+        for f in sorted((panel / "adjudication").glob(f"{a}*.yaml")):
+            merged.update(yaml.safe_load(f.read_text(encoding="utf-8")) or {})
+        lists.append(merged)
+    if not all(lists):
         return {}
-    lists = [yaml.safe_load(f.read_text(encoding="utf-8")) or {} for f in files]
     return {case: [set.intersection(*(set(d.get(case, [[]] * 5)[i] or []) for d in lists))
                    for i in range(len(lists[0][case]))]
             for case in lists[0]}
