@@ -317,9 +317,29 @@ _IN_CHARGE = {"owner", "head", "director"}
 _FILLER = {"of", "the", "and", "&", "for"}
 
 
+# Words that name the same thing in a title: a CRM programme lead is the CRM project lead.
+_SAME = {"programme": "project", "program": "project"}
+# Words that make a comma-separated part of a role a title of its own: in "Chief Financial Officer,
+# executive sponsor of the CRM programme" the CFO is no chief executive, but "Head of marketing,
+# Benelux" is one title with its region.
+_TITLE = _SENIOR | {"executive", "sponsor", "member", "administrator", "analyst", "coordinator", "specialist"}
+
+
 def _words(role: str) -> set[str]:
     """Return a role's words, less punctuation: "Head of Platforms (CRM platform owner)" names its remit."""
-    return set(re.findall(r"[\w&]+", role.casefold()))
+    return {_SAME.get(w, w) for w in re.findall(r"[\w&]+", role.casefold())}
+
+
+def _titles(role: str) -> list[str]:
+    """Return the titles a respondent's role holds: its comma-separated parts, a part that holds no title word
+    ("Benelux", "sales") read with the part before it."""
+    out: list[str] = []
+    for part in re.split(r"[,;]", role):
+        if out and not _words(part) & _TITLE:
+            out[-1] += "," + part
+        elif part.strip():
+            out.append(part)
+    return out
 
 
 def _in_charge_of(role: str) -> frozenset[str] | None:
@@ -334,8 +354,9 @@ def _in_charge_of(role: str) -> frozenset[str] | None:
 def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
     """Return the owner role with who holds it, a suggestion from its department, or "to be named".
 
-    A role exists in the organisation only when a respondent holds it: the same words in their
-    role, ignoring case and order, or the same remit under another title (the Head of CRM
+    A role exists in the organisation only when a respondent holds it: the same words in one of
+    the titles their role lists, ignoring case and order (a CFO who is also executive sponsor is
+    the sponsor, not the chief executive), or the same remit under another title (the Head of CRM
     Platform is the CRM platform owner, the Head of Sales the sales director). Failing that, a
     respondent from the department the role names (e.g. marketing for "Head of marketing") is
     suggested, if the role is senior only someone whose own role is (a head, director, manager,
@@ -346,7 +367,8 @@ def owner_for(role: str, respondents: Sequence[RespondentSummary]) -> str:
     words = _words(head)
     charge = _in_charge_of(head)
     holders = [r.name for r in respondents
-               if (words and words <= _words(r.role)) or (charge is not None and charge == _in_charge_of(r.role))]
+               if any((words and words <= _words(t)) or (charge is not None and charge == _in_charge_of(t))
+                      for t in _titles(r.role))]
     if holders:
         return f"{head} ({', '.join(holders)}){sep}{rest}"
     # A senior role is suggested only to someone senior: an administrator in IT is no IT director.

@@ -241,6 +241,18 @@ def test_owner_is_a_role_that_exists_or_is_to_be_named() -> None:
     assert owner_for("CRM platform owner", bracketed) == "CRM platform owner (Ewan Mackie)"
 
 
+def test_an_owner_is_matched_within_one_of_the_titles_a_respondent_holds() -> None:
+    # A CFO who sponsors the programme is the sponsor, not the chief executive: "chief" and
+    # "executive" come from two different titles (held-out chemicals maker, both raters).
+    room = [RespondentSummary("Martina Vogel", "Chief Financial Officer, member of the management board, "
+                              "executive sponsor of the CRM programme", "Finance", 1, 1, 0),
+            RespondentSummary("Sabine Krüger", "Head of Sales Excellence and CRM programme lead", "Sales", 1, 1, 0)]
+    assert owner_for("Chief executive", room) == "Chief executive (to be named)"
+    assert owner_for("Executive sponsor", room) == "Executive sponsor (Martina Vogel)"
+    # A programme lead is the project lead.
+    assert owner_for("CRM project lead", room) == "CRM project lead (Sabine Krüger)"
+
+
 def test_ranking_is_grouped_by_horizon_and_ignores_respondent_order() -> None:
     ana = everything(Q, 0, ["leads", "sales"])
     ben = everything(Q, 2, ["leads", "sales"])
