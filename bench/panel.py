@@ -35,7 +35,9 @@ from WRITER_BRIEF-round6.md and rated with 2.0 by two raters each under the 5b b
 judgement changes the earlier rounds asked for), and ratings-7 (a held-out round: four more cases
 written from WRITER_BRIEF-round7.md before any change this round, rated under the same brief,
 RATER_BRIEF-2.0-round7.md; freight-havenlijn and freight-implementing are two writers' answers to
-the same brief, written in parallel).
+the same brief, written in parallel), and ratings-8 (held out again: council-selecting,
+retail-live and chemicals-implementing, written from WRITER_BRIEF-round8.md and rated under the
+round-7 brief before any judgement change; council's first r1 failed, so its raters are r2, r3).
 
 Three sets of action figures are printed: strict (rule ids, through stage variants), by concept
 (the CONCEPT table, and an action carries the rules it supersedes), and carried: by concept, and
