@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmcheck import figures
-from crmcheck.findings import RISK_ORDER, Findings, stage_words
+from crmcheck.findings import Findings, stage_words
 from crmcheck.plan import ActionPlan
 from crmcheck.questionnaire import PROGRAMME, STAGE_TITLES, Questionnaire
 from crmcheck.scoring import Scorecard
@@ -166,8 +166,8 @@ def scorecard_renderable(
     found = findings
     parts.append(_bullets(Text("Why this verdict", style="bold"), [_s(r) for r in found.verdict_reasons]))
     if found.top_risks:
-        order = RISK_ORDER if len(found.top_risks) > 1 else None
-        risks = Table(title="The three biggest risks", title_justify="left", caption=order, caption_justify="left")
+        risks = Table(title="The three biggest risks", title_justify="left", caption=found.risk_order,
+                      caption_justify="left")
         risks.add_column("#", justify="right")
         risks.add_column("Risk")
         risks.add_column("Level")

@@ -192,6 +192,11 @@ class Findings:
         """Return the three biggest risks."""
         return self.risks[:3]
 
+    @property
+    def risk_order(self) -> str | None:
+        """Return how the biggest risks are ordered, in every output's words; None with fewer than two."""
+        return RISK_ORDER if len(self.risks) > 1 else None
+
 
 def _evidence(results: Iterable[QuestionResult]) -> Evidence:
     answers = questions = dk = uncovered = 0

@@ -18,7 +18,7 @@ from typing import Any
 
 from crmcheck import figures
 from crmcheck.answers import Answer, Assessment
-from crmcheck.findings import RISK_ORDER, find, stage_words
+from crmcheck.findings import find, stage_words
 from crmcheck.history import (
     ActionRef,
     AnswerChange,
@@ -738,7 +738,7 @@ def build_context(
         headline=found.headline,
         blockers=blockers,
         top_risks=ranked[:3],
-        risk_order=RISK_ORDER if len(ranked) > 1 else None,
+        risk_order=found.risk_order,
         first_actions=b.actions[:5],
         completeness=round(card.completeness, 3),
         sections={k: _pct(v) for k, v in card.sections.items()},
