@@ -332,18 +332,13 @@ def own_process_alias(ref: dict[str, Any], j: Judgement) -> dict[str, str]:
     ref_own = [p["id"] for p in ref.get("processes", []) if p["id"] not in builtin]
     mine = {pid for pid, _ in j.criteria} - builtin
     if len(ref_own) == 1 and len(mine) == 1 and mine != set(ref_own):
-        return {f"process:{mine.pop()}": f"process:{ref_own[0]}"}
+        return {mine.pop(): ref_own[0]}
     return {}
 
 
-def _alias(j: Judgement, alias: dict[str, str]) -> Judgement:
-    """Return the judgement with its own process renamed as ``own_process_alias`` found."""
-    if not alias:
-        return j
-    ids = {k.split(":", 1)[1]: v.split(":", 1)[1] for k, v in alias.items()}
-    j.criteria = {(ids.get(p, p), c): lv for (p, c), lv in j.criteria.items()}
-    j.top_risks = [alias.get(k, k) for k in j.top_risks]
-    return j
+def _renamed(keys: Iterable[str], ids: dict[str, str]) -> list[str]:
+    """Return risk keys with the processes in ``ids`` renamed."""
+    return [f"process:{ids.get(k[8:], k[8:])}" if k.startswith("process:") else k for k in keys]
 
 
 def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
@@ -375,8 +370,9 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
     ref_five = set().union(*ref_sets[:5])
     for name in names:
         j = judge(raters[name])
-        alias = own_process_alias(ref, j)
-        j = _alias(j, alias)
+        ids = own_process_alias(ref, j)
+        j.criteria = {(ids.get(p, p), c): lv for (p, c), lv in j.criteria.items()}
+        j.top_risks = _renamed(j.top_risks, ids)
         covered = [covers(a, fam, concept, sup) for a in j.actions]
         j.actions = [canonical(a, fam, concept) for a in j.actions]
         for pid, crits in ref_levels.items():
@@ -396,7 +392,7 @@ def measure(case: str, ref: dict[str, Any], raters: dict[str, Path], judge: Any,
         if own_path.is_file():
             own = yaml.safe_load(own_path.read_text(encoding="utf-8")) or {}
             mine = [canonical(a, fam, concept) for a in own.get("first_actions", [])]
-            own["top_risks"] = [alias.get(k, k) for k in own.get("top_risks", [])]
+            own["top_risks"] = _renamed(own.get("top_risks", []), ids)
             res.rater_risks.append(len(set(j.top_risks[:3]) & set(own.get("top_risks", [])[:3])))
             res.rater_first.append(bool(covered) and bool(covered[0] & set(mine[:5])))
             # The human yardstick: the rater's own judgement, written before the tool, against the reference.
